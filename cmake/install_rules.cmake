@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: MIT
+# (filled in with the install/package step)

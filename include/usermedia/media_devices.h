@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <usermedia/export.h>
+#include <usermedia/capabilities.h>
+#include <usermedia/clock.h>
+#include <usermedia/constraints.h>
+#include <usermedia/error.h>
+#include <usermedia/media_device_info.h>
+#include <usermedia/media_stream.h>
+#include <usermedia/permissions.h>
+#include <usermedia/promise.h>
+#include <usermedia/result.h>
+#include <usermedia/settings.h>
+
+namespace usermedia {
+
+/** \brief How a MediaDevices context is set up. */
+struct MediaDevicesOptions
+{
+    /// The application's identity for permissions; empty means the executable's path.
+    std::string origin;
+    /// Fake devices: "" reads USERMEDIA_FAKE_DEVICES; "default" is the built-in set; text that
+    /// starts with '{' or '[' is a device description; anything else is the path of one.
+    /// When fake devices are selected, real backends are not used.
+    std::string fakeDevices;
+    /// Ignore USERMEDIA_FAKE_DEVICES (tests that must not depend on the environment).
+    bool ignoreEnvironment = false;
+    PermissionPolicy permissionPolicy = PermissionPolicy::Prompt;
+    /// Asked when permissionPolicy is Prompt; without one such requests get NotAllowedError.
+    PermissionPrompt prompt;
+    /// Paces fake devices and stamps frames; the system clock when empty.
+    std::shared_ptr<Clock> clock;
+};
+
+/** \brief What probe() found for one kind: the device and the settings a track would get. */
+struct ProbedTrack
+{
+    MediaDeviceInfo device;
+    MediaTrackSettings settings;
+};
+
+/** \brief The outcome of probe(): what getUserMedia would open, without opening it. */
+struct ProbeResult
+{
+    std::optional<ProbedTrack> video;
+    std::optional<ProbedTrack> audio;
+};
+
+/**
+ * \brief MediaDevices: the entry point, like `navigator.mediaDevices`.
+ *
+ * Owns one control thread that runs permission prompts, device selection and events. A handle:
+ * copies share the context, which lives while a copy or one of its tracks does.
+ * Thread: every member is thread-safe. Promises settle on the control thread.
+ * \see https://w3c.github.io/mediacapture-main/#mediadevices
+ */
+class UM_EXPORT MediaDevices
+{
+public:
+    class Impl;
+
+    /**
+     * \brief Creates a context.
+     * Errors: TypeError when the fake-device description cannot be read or is invalid (the
+     * message names the file, the member and the position).
+     */
+    static Result<MediaDevices> create(MediaDevicesOptions options = {});
+
+    /**
+     * \brief Asks for a stream: permission, then SelectSettings, then opening the devices.
+     * Errors: TypeError (no media requested), NotAllowedError, NotFoundError,
+     * OverconstrainedError (naming the constraint), NotReadableError, AbortError.
+     * \see https://w3c.github.io/mediacapture-main/#dom-mediadevices-getusermedia
+     */
+    Promise<MediaStream> getUserMedia(const MediaStreamConstraints& constraints);
+    /** \brief getUserMedia() with constraints as JSON text (TypeError if malformed). */
+    Promise<MediaStream> getUserMedia(std::string_view constraintsJson);
+
+    /**
+     * \brief The legacy `navigator.getUserMedia(constraints, successCallback, errorCallback)`.
+     * Exactly one callback runs, on the control thread. The error carries the legacy code:
+     * PERMISSION_DENIED, NOT_SUPPORTED_ERROR or MANDATORY_UNSATISFIED_ERROR.
+     */
+    void getUserMedia(const MediaStreamConstraints& constraints,
+                      std::function<void(LocalMediaStream)> successCallback,
+                      std::function<void(const NavigatorUserMediaError&)> errorCallback);
+    void getUserMedia(std::string_view constraintsJson,
+                      std::function<void(LocalMediaStream)> successCallback,
+                      std::function<void(const NavigatorUserMediaError&)> errorCallback);
+
+    /**
+     * \brief The devices, in enumeration order. Before permission for a kind is granted, that
+     * kind shows one entry with empty label, deviceId and groupId.
+     */
+    Promise<std::vector<MediaDeviceInfo>> enumerateDevices();
+    MediaTrackSupportedConstraints getSupportedConstraints() const;
+
+    /**
+     * \brief Resolves constraints as getUserMedia would (including the permission step), but
+     * opens nothing. Not in the spec: for tools such as `usermedia probe`.
+     */
+    Promise<ProbeResult> probe(const MediaStreamConstraints& constraints);
+
+    /** \brief Listens for "devicechange"; returns 0 for any other type. */
+    ListenerId addEventListener(std::string_view type, std::function<void()> listener);
+    void removeEventListener(ListenerId id);
+
+    /** \brief The application identity in use (options.origin or the executable path). */
+    std::string origin() const;
+    /** \brief The clock that stamps frames. */
+    std::shared_ptr<Clock> clock() const;
+
+private:
+    explicit MediaDevices(std::shared_ptr<Impl> impl);
+    std::shared_ptr<Impl> impl_;
+};
+
+} // namespace usermedia
