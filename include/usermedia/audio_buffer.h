@@ -34,8 +34,8 @@ public:
         SampleFormat format = SampleFormat::F32;
         int sampleRate = 0;
         int channels = 0;
-        int frames = 0;               ///< samples per channel
-        const void* data = nullptr;   ///< frames * channels interleaved samples
+        int frames = 0;             ///< samples per channel
+        const void* data = nullptr; ///< frames * channels interleaved samples
         /// Capture time of the first sample on the MediaDevices clock (monotonic).
         std::chrono::nanoseconds timestamp{0};
         /// Counts the frames (samples per channel) the source produced before this chunk.
@@ -44,9 +44,9 @@ public:
 
     AudioBuffer() = default;
     AudioBuffer(const Init& init, std::shared_ptr<const void> owner)
-        : init_(init), owner_(std::move(owner))
-    {
-    }
+        : init_(init),
+          owner_(std::move(owner))
+    {}
 
     SampleFormat format() const { return init_.format; }
     int sampleRate() const { return init_.sampleRate; }

@@ -25,11 +25,37 @@ struct ConstrainNumber
     std::optional<double> min;
     std::optional<double> max;
 
-    static ConstrainNumber exactly(double v) { return {.exact = v}; }
-    static ConstrainNumber idealOf(double v) { return {.ideal = v}; }
-    static ConstrainNumber atLeast(double v) { return {.min = v}; }
-    static ConstrainNumber atMost(double v) { return {.max = v}; }
-    static ConstrainNumber between(double lo, double hi) { return {.min = lo, .max = hi}; }
+    static ConstrainNumber exactly(double v)
+    {
+        ConstrainNumber c;
+        c.exact = v;
+        return c;
+    }
+    static ConstrainNumber idealOf(double v)
+    {
+        ConstrainNumber c;
+        c.ideal = v;
+        return c;
+    }
+    static ConstrainNumber atLeast(double v)
+    {
+        ConstrainNumber c;
+        c.min = v;
+        return c;
+    }
+    static ConstrainNumber atMost(double v)
+    {
+        ConstrainNumber c;
+        c.max = v;
+        return c;
+    }
+    static ConstrainNumber between(double lo, double hi)
+    {
+        ConstrainNumber c;
+        c.min = lo;
+        c.max = hi;
+        return c;
+    }
 
     bool operator==(const ConstrainNumber&) const = default;
 };
@@ -40,8 +66,18 @@ struct ConstrainBoolean
     std::optional<bool> exact;
     std::optional<bool> ideal;
 
-    static ConstrainBoolean exactly(bool v) { return {.exact = v}; }
-    static ConstrainBoolean idealOf(bool v) { return {.ideal = v}; }
+    static ConstrainBoolean exactly(bool v)
+    {
+        ConstrainBoolean c;
+        c.exact = v;
+        return c;
+    }
+    static ConstrainBoolean idealOf(bool v)
+    {
+        ConstrainBoolean c;
+        c.ideal = v;
+        return c;
+    }
 
     bool operator==(const ConstrainBoolean&) const = default;
 };
@@ -52,8 +88,18 @@ struct ConstrainString
     std::optional<std::vector<std::string>> exact;
     std::optional<std::vector<std::string>> ideal;
 
-    static ConstrainString exactly(std::vector<std::string> v) { return {.exact = std::move(v)}; }
-    static ConstrainString idealOf(std::vector<std::string> v) { return {.ideal = std::move(v)}; }
+    static ConstrainString exactly(std::vector<std::string> v)
+    {
+        ConstrainString c;
+        c.exact = std::move(v);
+        return c;
+    }
+    static ConstrainString idealOf(std::vector<std::string> v)
+    {
+        ConstrainString c;
+        c.ideal = std::move(v);
+        return c;
+    }
 
     bool operator==(const ConstrainString&) const = default;
 };

@@ -15,7 +15,8 @@ namespace usermedia {
  * The numbers are part of the C ABI and of the Node binding: never renumber, only append.
  * \see https://w3c.github.io/mediacapture-main/#methods-5 (getUserMedia errors)
  */
-enum class ErrorName : std::uint8_t {
+enum class ErrorName : std::uint8_t
+{
     NotAllowedError = 1,
     NotFoundError = 2,
     NotReadableError = 3,
@@ -36,10 +37,11 @@ UM_EXPORT std::string_view toString(ErrorName name);
  * Only the legacy callback form reports these. The mapping from modern names is in
  * legacyErrorCode(); docs/errors.md gives the table.
  */
-enum class LegacyErrorCode : std::uint8_t {
-    PermissionDenied = 1,           ///< "PERMISSION_DENIED"
-    NotSupportedError = 2,          ///< "NOT_SUPPORTED_ERROR"
-    MandatoryUnsatisfiedError = 3,  ///< "MANDATORY_UNSATISFIED_ERROR"
+enum class LegacyErrorCode : std::uint8_t
+{
+    PermissionDenied = 1,          ///< "PERMISSION_DENIED"
+    NotSupportedError = 2,         ///< "NOT_SUPPORTED_ERROR"
+    MandatoryUnsatisfiedError = 3, ///< "MANDATORY_UNSATISFIED_ERROR"
 };
 
 /** \brief The legacy string, e.g. "PERMISSION_DENIED". Thread: any. */

@@ -8,11 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include <usermedia/export.h>
 #include <usermedia/capabilities.h>
 #include <usermedia/clock.h>
 #include <usermedia/constraints.h>
 #include <usermedia/error.h>
+#include <usermedia/export.h>
 #include <usermedia/media_device_info.h>
 #include <usermedia/media_stream.h>
 #include <usermedia/permissions.h>

@@ -16,8 +16,8 @@ namespace usermedia {
 /** \brief What a MediaStream listener receives (MediaStreamTrackEvent, or a plain Event). */
 struct MediaStreamEvent
 {
-    std::string type;        ///< "addtrack", "removetrack", "active" or "inactive"
-    MediaStreamTrack track;  ///< the track, for addtrack and removetrack
+    std::string type;       ///< "addtrack", "removetrack", "active" or "inactive"
+    MediaStreamTrack track; ///< the track, for addtrack and removetrack
 };
 
 /**

@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include <usermedia/export.h>
 #include <usermedia/audio_buffer.h>
 #include <usermedia/capabilities.h>
 #include <usermedia/constraints.h>
+#include <usermedia/export.h>
 #include <usermedia/promise.h>
 #include <usermedia/settings.h>
 #include <usermedia/video_frame.h>

@@ -32,7 +32,7 @@ UM_EXPORT std::string_view toString(PermissionState state);
 /** \brief What one getUserMedia call asks the user for. */
 struct PermissionRequest
 {
-    std::string origin;   ///< the application's identity
+    std::string origin; ///< the application's identity
     bool camera = false;
     bool microphone = false;
     /// The devices that would be used, with their real labels.
@@ -46,7 +46,7 @@ enum class PermissionAnswer
     AllowAlways, ///< remembered (persisted by a later version; for now: this process)
     DenyOnce,
     DenyAlways,
-    Dismiss,     ///< closed without answering: NotAllowedError, never a grant
+    Dismiss, ///< closed without answering: NotAllowedError, never a grant
 };
 
 /**
@@ -54,9 +54,8 @@ enum class PermissionAnswer
  * thread, at any later time (a GUI can answer from its own event loop).
  * Thread: called on the MediaDevices control thread; must not block for long.
  */
-using PermissionPrompt =
-        std::function<void(const PermissionRequest& request,
-                           std::function<void(PermissionAnswer)> respond)>;
+using PermissionPrompt = std::function<void(const PermissionRequest& request,
+                                            std::function<void(PermissionAnswer)> respond)>;
 
 /** \brief How a MediaDevices decides when nothing was remembered. */
 enum class PermissionPolicy

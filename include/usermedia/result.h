@@ -19,8 +19,10 @@ template <typename T>
 class [[nodiscard]] Result
 {
 public:
-    Result(T value) : state_(std::in_place_index<0>, std::move(value)) {} // NOLINT(google-explicit-constructor)
-    Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {} // NOLINT(google-explicit-constructor)
+    Result(T value)
+        : state_(std::in_place_index<0>, std::move(value)) {} // NOLINT(google-explicit-constructor)
+    Result(Error error)
+        : state_(std::in_place_index<1>, std::move(error)) {} // NOLINT(google-explicit-constructor)
 
     bool has_value() const { return state_.index() == 0; } // NOLINT(readability-identifier-naming)
     explicit operator bool() const { return has_value(); }
@@ -68,7 +70,9 @@ class [[nodiscard]] Result<void>
 {
 public:
     Result() = default;
-    Result(Error error) : error_(std::move(error)), failed_(true) {} // NOLINT(google-explicit-constructor)
+    Result(Error error)
+        : error_(std::move(error)),
+          failed_(true) {} // NOLINT(google-explicit-constructor)
 
     bool has_value() const { return !failed_; } // NOLINT(readability-identifier-naming)
     explicit operator bool() const { return !failed_; }

@@ -53,9 +53,9 @@ public:
 
     VideoFrame() = default;
     VideoFrame(const Init& init, std::shared_ptr<const void> owner)
-        : init_(init), owner_(std::move(owner))
-    {
-    }
+        : init_(init),
+          owner_(std::move(owner))
+    {}
 
     VideoPixelFormat format() const { return init_.format; }
     int width() const { return init_.width; }

@@ -20,19 +20,19 @@
 
 namespace usermedia {
 
-/** Pixel formats a device may produce. */
+/** Pixel formats a device may produce; byte orders as V4L2 names them. */
 enum class NativePixelFormat
 {
-    I420,
-    NV12,
-    YV12,
-    YUYV,
-    UYVY,
-    MJPEG,
-    RGB24,
-    BGR24,
-    BGRA,
-    Y16, ///< 16-bit little-endian grey (depth-style cameras)
+    I420,  ///< Y plane, U plane, V plane (V4L2 YUV420)
+    NV12,  ///< Y plane, interleaved U/V plane
+    YV12,  ///< Y plane, V plane, U plane
+    YUYV,  ///< packed Y0 U Y1 V (libyuv YUY2)
+    UYVY,  ///< packed U Y0 V Y1
+    MJPEG, ///< one JPEG picture per frame
+    RGB24, ///< bytes R, G, B (V4L2 RGB24; libyuv calls this RAW)
+    BGR24, ///< bytes B, G, R (V4L2 BGR24; libyuv calls this RGB24)
+    BGRA,  ///< bytes B, G, R, A (V4L2 ABGR32/BGR32; libyuv calls this ARGB)
+    Y16,   ///< 16-bit little-endian grey (depth-style cameras)
 };
 
 std::string_view toString(NativePixelFormat format);
@@ -56,8 +56,8 @@ struct NativeAudioMode
 {
     int sampleRate = 0;
     int channels = 0;
-    int sampleSize = 16;    ///< bits per sample the hardware uses (reported as sampleSize)
-    double latency = 0.01;  ///< seconds of buffering the device adds
+    int sampleSize = 16;   ///< bits per sample the hardware uses (reported as sampleSize)
+    double latency = 0.01; ///< seconds of buffering the device adds
 
     bool operator==(const NativeAudioMode&) const = default;
 };
@@ -65,10 +65,10 @@ struct NativeAudioMode
 /** What a backend knows about one device. */
 struct DeviceDescription
 {
-    std::string id;       ///< unique within the backend and stable across runs
+    std::string id; ///< unique within the backend and stable across runs
     MediaDeviceKind kind = MediaDeviceKind::VideoInput;
     std::string label;
-    std::string groupId;  ///< raw group identity; devices of one physical unit share it
+    std::string groupId; ///< raw group identity; devices of one physical unit share it
     std::optional<std::string> facingMode; ///< "user", "environment", "left", "right"
     std::vector<NativeVideoMode> videoModes;
     std::vector<NativeAudioMode> audioModes;
@@ -80,10 +80,10 @@ struct NativeVideoFrame
     NativePixelFormat format = NativePixelFormat::I420;
     int width = 0;
     int height = 0;
-    const std::uint8_t* data = nullptr; ///< planes packed without padding, in the format's order
-    std::size_t size = 0;               ///< bytes at data (the compressed size for MJPEG)
+    const std::uint8_t* data = nullptr;    ///< planes packed without padding, in the format's order
+    std::size_t size = 0;                  ///< bytes at data (the compressed size for MJPEG)
     std::chrono::nanoseconds timestamp{0}; ///< on the MediaDevices clock
-    std::uint64_t frameNumber = 0;      ///< counted by the device from 0
+    std::uint64_t frameNumber = 0;         ///< counted by the device from 0
 };
 
 /** A native audio chunk; the samples are valid only during onAudioChunk(). */
@@ -91,10 +91,10 @@ struct NativeAudioChunk
 {
     int sampleRate = 0;
     int channels = 0;
-    int frames = 0;                  ///< samples per channel
-    const float* samples = nullptr;  ///< frames * channels, interleaved
+    int frames = 0;                 ///< samples per channel
+    const float* samples = nullptr; ///< frames * channels, interleaved
     std::chrono::nanoseconds timestamp{0};
-    std::uint64_t firstFrame = 0;    ///< samples per channel produced before this chunk
+    std::uint64_t firstFrame = 0; ///< samples per channel produced before this chunk
 };
 
 /**
@@ -117,7 +117,8 @@ class Device
 public:
     virtual ~Device() = default;
     virtual const DeviceDescription& description() const = 0;
-    /** Chooses the native mode for the next start(); fails with NotReadableError or NotFoundError. */
+    /** Chooses the native mode for the next start(); fails with NotReadableError or NotFoundError.
+     */
     virtual Result<void> configure(const NativeVideoMode& mode) = 0;
     virtual Result<void> configure(const NativeAudioMode& mode) = 0;
     /** Starts the capture thread, which calls \p sink until stop(). */

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+#include "core/capture_source.h"
+
+#include <algorithm>
+
+#include "base/log.h"
+#include "core/track_impl.h"
+#include "pipeline/convert.h"
+
+namespace usermedia {
+
+// ---- FrameVariants ------------------------------------------------------------------------
+
+FrameVariants::FrameVariants(std::shared_ptr<PixelBuffer> source, const PoolLookup& pools)
+    : pools_(pools)
+{
+    entries_[0] = {VideoPixelFormat::I420, source->width(), source->height(), std::move(source)};
+    count_ = 1;
+}
+
+const std::shared_ptr<PixelBuffer>& FrameVariants::get(VideoPixelFormat format, int width,
+                                                       int height)
+{
+    for (std::size_t i = 0; i < count_; ++i) {
+        const Entry& e = entries_[i];
+        if (e.format == format && e.width == width && e.height == height)
+            return e.buffer;
+    }
+    auto buffer = make(format, width, height);
+    if (count_ < entries_.size()) {
+        entries_[count_] = {format, width, height, std::move(buffer)};
+        return entries_[count_++].buffer;
+    }
+    uncached_ = std::move(buffer); // more distinct variants than slots: correct, just not shared
+    return uncached_;
+}
+
+std::shared_ptr<PixelBuffer> FrameVariants::make(VideoPixelFormat format, int width, int height)
+{
+    // Scale once per distinct size (in I420), then convert that to NV12 if asked.
+    const std::shared_ptr<PixelBuffer>& i420 = format == VideoPixelFormat::I420
+                                                       ? entries_[0].buffer
+                                                       : get(VideoPixelFormat::I420, width, height);
+    if (format == VideoPixelFormat::NV12) {
+        auto nv12 = pools_(VideoPixelFormat::NV12, width, height)->acquire();
+        i420ToNv12(*i420, *nv12);
+        return nv12;
+    }
+    auto scaled = pools_(VideoPixelFormat::I420, width, height)->acquire();
+    cropAndScale(*entries_[0].buffer, *scaled);
+    return scaled;
+}
+
+// ---- CaptureSource ------------------------------------------------------------------------
+
+Result<std::shared_ptr<CaptureSource>> CaptureSource::openVideo(const RegisteredDevice& device,
+                                                                const NativeVideoMode& mode,
+                                                                FailureHandler onFailure)
+{
+    auto opened = device.backend->open(device.description.id);
+    if (!opened)
+        return opened.error();
+    if (auto configured = (*opened)->configure(mode); !configured)
+        return configured.error();
+    auto source = std::shared_ptr<CaptureSource>(
+            new CaptureSource(device, std::move(*opened), std::move(onFailure)));
+    source->videoMode_ = mode;
+    if (auto started = source->start(); !started)
+        return started.error();
+    return source;
+}
+
+Result<std::shared_ptr<CaptureSource>> CaptureSource::openAudio(const RegisteredDevice& device,
+                                                                const NativeAudioMode& mode,
+                                                                FailureHandler onFailure)
+{
+    auto opened = device.backend->open(device.description.id);
+    if (!opened)
+        return opened.error();
+    if (auto configured = (*opened)->configure(mode); !configured)
+        return configured.error();
+    auto source = std::shared_ptr<CaptureSource>(
+            new CaptureSource(device, std::move(*opened), std::move(onFailure)));
+    source->audioMode_ = mode;
+    if (auto started = source->start(); !started)
+        return started.error();
+    return source;
+}
+
+CaptureSource::CaptureSource(const RegisteredDevice& device, std::unique_ptr<Device> opened,
+                             FailureHandler onFailure)
+    : device_(device),
+      opened_(std::move(opened)),
+      onFailure_(std::move(onFailure)),
+      poolLookup_([this](VideoPixelFormat format, int width, int height) {
+          return pool(format, width, height);
+      }),
+      audioPool_(ObjectPool<std::vector<float>>::create(
+              [] { return std::make_unique<std::vector<float>>(); }))
+{}
+
+CaptureSource::~CaptureSource()
+{
+    stopDevice();
+    if (undecodableFrames_ > 0)
+        UM_LOG(Core, Info) << device_.description.label << ": skipped " << undecodableFrames_
+                           << " frames that could not be decoded";
+}
+
+Result<void> CaptureSource::start()
+{
+    auto started = opened_->start(*this);
+    if (started) {
+        std::lock_guard lock(mutex_);
+        running_ = true;
+    }
+    return started;
+}
+
+void CaptureSource::stopDevice()
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (!running_)
+            return;
+        running_ = false;
+    }
+    opened_->stop();
+}
+
+NativeVideoMode CaptureSource::videoMode() const
+{
+    std::lock_guard lock(mutex_);
+    return videoMode_;
+}
+
+NativeAudioMode CaptureSource::audioMode() const
+{
+    std::lock_guard lock(mutex_);
+    return audioMode_;
+}
+
+Result<void> CaptureSource::reconfigure(const NativeVideoMode& mode)
+{
+    const NativeVideoMode previous = videoMode();
+    if (previous == mode)
+        return {};
+    stopDevice();
+    auto configured = opened_->configure(mode);
+    if (configured) {
+        std::lock_guard lock(mutex_);
+        videoMode_ = mode;
+    } else {
+        // Put the device back as it was; the track keeps its settings (atomic apply).
+        if (!opened_->configure(previous))
+            UM_LOG(Core, Warn) << device_.description.label << ": could not restore its mode";
+    }
+    auto started = start();
+    if (!configured)
+        return configured;
+    return started;
+}
+
+void CaptureSource::attach(const std::shared_ptr<TrackImpl>& track)
+{
+    std::lock_guard lock(mutex_);
+    tracks_.push_back(track);
+}
+
+void CaptureSource::detach(const TrackImpl* track)
+{
+    std::lock_guard lock(mutex_);
+    std::erase_if(tracks_, [track](const std::weak_ptr<TrackImpl>& weak) {
+        const auto locked = weak.lock();
+        return !locked || locked.get() == track;
+    });
+}
+
+std::vector<std::shared_ptr<TrackImpl>> CaptureSource::tracks() const
+{
+    std::vector<std::shared_ptr<TrackImpl>> live;
+    std::lock_guard lock(mutex_);
+    for (const auto& weak : tracks_) {
+        if (auto track = weak.lock())
+            live.push_back(std::move(track));
+    }
+    return live;
+}
+
+void CaptureSource::snapshotTracks()
+{
+    scratch_.clear();
+    std::lock_guard lock(mutex_);
+    for (const auto& weak : tracks_) {
+        if (auto track = weak.lock())
+            scratch_.push_back(std::move(track));
+    }
+}
+
+std::shared_ptr<PixelBufferPool> CaptureSource::pool(VideoPixelFormat format, int width, int height)
+{
+    auto& entry = pools_[{format, width, height}];
+    if (!entry)
+        entry = makePixelBufferPool(format, width, height);
+    return entry;
+}
+
+void CaptureSource::onVideoFrame(const NativeVideoFrame& frame)
+{
+    auto converted = pool(VideoPixelFormat::I420, frame.width, frame.height)->acquire();
+    if (!convertToI420(frame, *converted)) {
+        ++undecodableFrames_; // corrupt or short frames are skipped, never delivered
+        return;
+    }
+    FrameVariants variants(std::move(converted), poolLookup_);
+    snapshotTracks();
+    for (const auto& track : scratch_)
+        track->deliverVideo(frame, variants);
+    scratch_.clear();
+}
+
+void CaptureSource::onAudioChunk(const NativeAudioChunk& chunk)
+{
+    // The native samples live only during this call; tracks share one pooled copy.
+    auto samples = audioPool_->acquire();
+    const std::size_t count = static_cast<std::size_t>(chunk.frames) * chunk.channels;
+    samples->assign(chunk.samples, chunk.samples + count);
+    snapshotTracks();
+    for (const auto& track : scratch_)
+        track->deliverAudio(chunk, samples);
+    scratch_.clear();
+}
+
+void CaptureSource::onCaptureError(const Error& error)
+{
+    failed_.store(true);
+    UM_LOG(Core, Warn) << device_.description.label << ": capture failed: " << error.toString();
+    if (onFailure_)
+        onFailure_(error);
+}
+
+} // namespace usermedia

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+#include <vector>
+
+#include <usermedia/audio_buffer.h>
+#include <usermedia/media_stream_track.h>
+#include <usermedia/video_frame.h>
+
+#include "backends/backend.h"
+#include "core/device_registry.h"
+#include "pipeline/pixel_buffer.h"
+
+namespace usermedia {
+
+class TrackHost;
+using TrackImpl = MediaStreamTrack::Impl;
+
+/**
+ * The pictures one source frame yields, made on demand and at most once each: the converted
+ * I420 picture, and each distinct (format, size) that the source's tracks ask for.
+ * Thread: the capture thread, during one onVideoFrame().
+ */
+class FrameVariants
+{
+public:
+    using PoolLookup = std::function<std::shared_ptr<PixelBufferPool>(VideoPixelFormat, int, int)>;
+
+    FrameVariants(std::shared_ptr<PixelBuffer> source, const PoolLookup& pools);
+    /** The picture in \p format at \p width x \p height (shared by every track asking). */
+    const std::shared_ptr<PixelBuffer>& get(VideoPixelFormat format, int width, int height);
+
+private:
+    struct Entry
+    {
+        VideoPixelFormat format;
+        int width;
+        int height;
+        std::shared_ptr<PixelBuffer> buffer;
+    };
+    std::shared_ptr<PixelBuffer> make(VideoPixelFormat format, int width, int height);
+
+    const PoolLookup& pools_;
+    std::array<Entry, 8> entries_{};
+    std::size_t count_ = 0;
+    std::shared_ptr<PixelBuffer> uncached_;
+};
+
+/**
+ * One opened device and the tracks it feeds. Converts each native frame once, then lets every
+ * track take the variant it needs (FrameVariants), so tracks with equal settings share a buffer.
+ *
+ * Ownership: tracks hold the source (shared_ptr); the source knows its tracks weakly. When the
+ * last track detaches, the device stops.
+ * Thread: open/reconfigure/stop on the control thread; attach/detach from any thread;
+ * the CaptureSink calls on the capture thread; \p onFailure is called on the capture thread.
+ */
+class CaptureSource final : public CaptureSink, public std::enable_shared_from_this<CaptureSource>
+{
+public:
+    using FailureHandler = std::function<void(const Error&)>;
+
+    /** Opens, configures and starts \p device. Errors: NotReadableError, NotFoundError. */
+    static Result<std::shared_ptr<CaptureSource>> openVideo(const RegisteredDevice& device,
+                                                            const NativeVideoMode& mode,
+                                                            FailureHandler onFailure);
+    static Result<std::shared_ptr<CaptureSource>> openAudio(const RegisteredDevice& device,
+                                                            const NativeAudioMode& mode,
+                                                            FailureHandler onFailure);
+    ~CaptureSource() override;
+    CaptureSource(const CaptureSource&) = delete;
+    CaptureSource& operator=(const CaptureSource&) = delete;
+
+    const RegisteredDevice& device() const { return device_; }
+    NativeVideoMode videoMode() const;
+    NativeAudioMode audioMode() const;
+    /** Restarts the device in another mode; on failure restarts the old one. */
+    Result<void> reconfigure(const NativeVideoMode& mode);
+
+    void attach(const std::shared_ptr<TrackImpl>& track);
+    void detach(const TrackImpl* track);
+    /** The live tracks fed by this source. */
+    std::vector<std::shared_ptr<TrackImpl>> tracks() const;
+    bool failed() const { return failed_.load(); }
+
+    void onVideoFrame(const NativeVideoFrame& frame) override;
+    void onAudioChunk(const NativeAudioChunk& chunk) override;
+    void onCaptureError(const Error& error) override;
+
+private:
+    CaptureSource(const RegisteredDevice& device, std::unique_ptr<Device> opened,
+                  FailureHandler onFailure);
+    Result<void> start();
+    void stopDevice();
+    std::shared_ptr<PixelBufferPool> pool(VideoPixelFormat format, int width, int height);
+    // Copies the live tracks into scratch_ (capture thread; no allocation once warmed up).
+    void snapshotTracks();
+
+    const RegisteredDevice device_;
+    const std::unique_ptr<Device> opened_;
+    const FailureHandler onFailure_;
+
+    mutable std::mutex mutex_;
+    NativeVideoMode videoMode_;                    // guarded by mutex_
+    NativeAudioMode audioMode_;                    // guarded by mutex_
+    std::vector<std::weak_ptr<TrackImpl>> tracks_; // guarded by mutex_
+    bool running_ = false;                         // guarded by mutex_ (control thread writes)
+    std::atomic<bool> failed_{false};
+
+    // Capture thread only.
+    std::map<std::tuple<VideoPixelFormat, int, int>, std::shared_ptr<PixelBufferPool>> pools_;
+    FrameVariants::PoolLookup poolLookup_;
+    std::vector<std::shared_ptr<TrackImpl>> scratch_;
+    std::shared_ptr<ObjectPool<std::vector<float>>> audioPool_;
+    std::uint64_t undecodableFrames_ = 0;
+};
+
+} // namespace usermedia

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#include "core/device_registry.h"
+
+#include "backends/fake/fake_backend.h"
+#include "base/log.h"
+
+namespace usermedia {
+
+Result<std::unique_ptr<DeviceRegistry>> DeviceRegistry::create(const std::string& fakeDevices,
+                                                               std::shared_ptr<Clock> clock,
+                                                               std::function<void()> onChange)
+{
+    std::vector<std::unique_ptr<Backend>> backends;
+    if (!fakeDevices.empty()) {
+        auto fake = createFakeBackend(fakeDevices, std::move(clock));
+        if (!fake)
+            return fake.error();
+        backends.push_back(std::move(*fake));
+    }
+    // Real backends (v4l2, pulse, alsa, pipewire) join this list as they land, in priority
+    // order; one whose probe() fails is skipped with an info log.
+    for (auto it = backends.begin(); it != backends.end();) {
+        auto probed = (*it)->probe();
+        if (!probed) {
+            UM_LOG(Core, Info) << "skipping backend " << (*it)->name() << ": "
+                               << probed.error().toString();
+            it = backends.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    auto registry = std::unique_ptr<DeviceRegistry>(
+            new DeviceRegistry(std::move(backends), std::move(onChange)));
+    for (auto& backend : registry->backends_)
+        backend->watch(registry.get());
+    return registry;
+}
+
+DeviceRegistry::DeviceRegistry(std::vector<std::unique_ptr<Backend>> backends,
+                               std::function<void()> onChange)
+    : backends_(std::move(backends)),
+      onChange_(std::move(onChange))
+{}
+
+DeviceRegistry::~DeviceRegistry()
+{
+    for (auto& backend : backends_)
+        backend->watch(nullptr);
+}
+
+std::vector<RegisteredDevice> DeviceRegistry::enumerate() const
+{
+    std::vector<RegisteredDevice> devices;
+    for (const auto& backend : backends_) {
+        for (auto& description : backend->enumerate()) {
+            RegisteredDevice device;
+            device.backend = backend.get();
+            // Ids are the backend's own for now; issue 4 salts them per origin.
+            device.deviceId = description.id;
+            device.groupId = description.groupId;
+            device.description = std::move(description);
+            devices.push_back(std::move(device));
+        }
+    }
+    return devices;
+}
+
+void DeviceRegistry::onDevicesChanged()
+{
+    if (onChange_)
+        onChange_();
+}
+
+} // namespace usermedia

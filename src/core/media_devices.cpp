@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: MIT
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+#include <unistd.h>
+
+#include <usermedia/media_devices.h>
+
+#include "base/event_loop.h"
+#include "base/log.h"
+#include "constraints/select_settings.h"
+#include "core/capture_source.h"
+#include "core/device_registry.h"
+#include "core/permission_broker.h"
+#include "core/track_host.h"
+#include "core/track_impl.h"
+
+namespace usermedia {
+namespace {
+
+Error typeError(std::string message)
+{
+    return Error{ErrorName::TypeError, std::move(message), {}, 0};
+}
+
+std::string executablePath()
+{
+    std::error_code error;
+    auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string("unknown-application") : path.string();
+}
+
+std::string fakeDevicesFrom(const MediaDevicesOptions& options)
+{
+    if (!options.fakeDevices.empty() || options.ignoreEnvironment)
+        return options.fakeDevices;
+    const char* env = std::getenv("USERMEDIA_FAKE_DEVICES");
+    return env ? env : "";
+}
+
+VideoSourceCandidate videoCandidate(const RegisteredDevice& device)
+{
+    return {device.deviceId, device.groupId, device.description.facingMode,
+            device.description.videoModes};
+}
+
+AudioSourceCandidate audioCandidate(const RegisteredDevice& device)
+{
+    return {device.deviceId, device.groupId, device.description.audioModes};
+}
+
+// What one kind of a getUserMedia call resolved to, before anything is opened.
+struct PlannedTrack
+{
+    RegisteredDevice device;
+    NativeVideoMode videoMode;
+    NativeAudioMode audioMode;
+    MediaTrackSettings settings;
+    MediaTrackConstraints constraints;
+    MediaTrackCapabilities capabilities;
+};
+
+struct Plan
+{
+    std::optional<PlannedTrack> audio;
+    std::optional<PlannedTrack> video;
+};
+
+} // namespace
+
+/**
+ * The state behind MediaDevices: the control loop, the registry, the permission broker and the
+ * open sources (weakly: tracks own them).
+ * Thread: public members thread-safe; run*() and every member touching sources_ run on loop_.
+ */
+class MediaDevices::Impl final : public TrackHost,
+                                 public std::enable_shared_from_this<MediaDevices::Impl>
+{
+public:
+    Impl(MediaDevicesOptions options, std::string origin)
+        : options_(std::move(options)),
+          origin_(std::move(origin)),
+          clock_(options_.clock ? options_.clock : systemClock()),
+          broker_(origin_, options_.permissionPolicy, options_.prompt)
+    {}
+
+    ~Impl() override
+    {
+        registry_.reset(); // no more hotplug callbacks
+        loop_.stop();
+    }
+
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+
+    Result<void> init(const std::string& fakeDevices)
+    {
+        std::weak_ptr<Impl> weak = weak_from_this();
+        auto registry = DeviceRegistry::create(fakeDevices, clock_, [weak] {
+            if (auto self = weak.lock())
+                self->post([weak] {
+                    if (auto again = weak.lock())
+                        again->fireDeviceChange();
+                });
+        });
+        if (!registry)
+            return registry.error();
+        registry_ = std::move(*registry);
+        return {};
+    }
+
+    // ---- TrackHost ----
+
+    void post(std::function<void()> task) override
+    {
+        if (!loop_.post(task))
+            task(); // the loop is stopping: run here rather than lose teardown work
+    }
+
+    void release(std::shared_ptr<CaptureSource> source) override
+    {
+        // Captured by value: the task's copy may be the last one, stopping the device on the
+        // control thread.
+        post([source = std::move(source)]() mutable { source.reset(); });
+    }
+
+    Promise<void> applyConstraints(std::shared_ptr<TrackImpl> track,
+                                   const MediaTrackConstraints& constraints) override
+    {
+        Promise<void> promise;
+        auto self = shared_from_this();
+        post([self, track, constraints, promise] {
+            promise.settle(self->runApplyConstraints(*track, constraints));
+        });
+        return promise;
+    }
+
+    // ---- MediaDevices ----
+
+    Promise<MediaStream> getUserMedia(const MediaStreamConstraints& constraints)
+    {
+        Promise<MediaStream> promise;
+        auto self = shared_from_this();
+        post([self, constraints, promise] { self->runGetUserMedia(constraints, promise); });
+        return promise;
+    }
+
+    Promise<ProbeResult> probe(const MediaStreamConstraints& constraints)
+    {
+        Promise<ProbeResult> promise;
+        auto self = shared_from_this();
+        post([self, constraints, promise] {
+            auto plan = self->plan(constraints);
+            if (!plan) {
+                promise.settle(plan.error());
+                return;
+            }
+            self->askPermission(*plan, [promise, plan = *plan](Result<void> allowed) {
+                if (!allowed) {
+                    promise.settle(allowed.error());
+                    return;
+                }
+                ProbeResult result;
+                if (plan.audio)
+                    result.audio = ProbedTrack{plan.audio->device.info(), plan.audio->settings};
+                if (plan.video)
+                    result.video = ProbedTrack{plan.video->device.info(), plan.video->settings};
+                promise.settle(result);
+            });
+        });
+        return promise;
+    }
+
+    Promise<std::vector<MediaDeviceInfo>> enumerateDevices()
+    {
+        Promise<std::vector<MediaDeviceInfo>> promise;
+        auto self = shared_from_this();
+        post([self, promise] { promise.settle(self->runEnumerate()); });
+        return promise;
+    }
+
+    ListenerId addDeviceChangeListener(std::function<void()> listener)
+    {
+        std::lock_guard lock(mutex_);
+        const ListenerId id = nextListener_++;
+        deviceChangeListeners_.emplace_back(id, std::move(listener));
+        return id;
+    }
+
+    void removeDeviceChangeListener(ListenerId id)
+    {
+        std::lock_guard lock(mutex_);
+        std::erase_if(deviceChangeListeners_,
+                      [id](const auto& entry) { return entry.first == id; });
+    }
+
+    const std::string& origin() const { return origin_; }
+    const std::shared_ptr<Clock>& clock() const { return clock_; }
+
+private:
+    // Privacy as in browsers: before a kind is granted, show one entry for it with empty
+    // label, deviceId and groupId, so a page learns only that such a device exists.
+    std::vector<MediaDeviceInfo> runEnumerate()
+    {
+        std::vector<MediaDeviceInfo> out;
+        bool cameraPlaceholder = false;
+        bool microphonePlaceholder = false;
+        for (const auto& device : registry_->enumerate()) {
+            const bool camera = device.description.kind == MediaDeviceKind::VideoInput;
+            const auto permission =
+                    broker_.state(camera ? PermissionName::Camera : PermissionName::Microphone);
+            if (permission == PermissionState::Granted) {
+                out.push_back(device.info());
+                continue;
+            }
+            bool& shown = camera ? cameraPlaceholder : microphonePlaceholder;
+            if (!shown) {
+                shown = true;
+                out.push_back({"", device.description.kind, "", ""});
+            }
+        }
+        return out;
+    }
+
+    void fireDeviceChange()
+    {
+        std::vector<std::function<void()>> listeners;
+        {
+            std::lock_guard lock(mutex_);
+            for (const auto& entry : deviceChangeListeners_)
+                listeners.push_back(entry.second);
+        }
+        for (auto& listener : listeners)
+            listener();
+    }
+
+    // The source already open on a device, if any (so a second request shares it).
+    std::shared_ptr<CaptureSource> openSource(const std::string& deviceId)
+    {
+        const auto it = sources_.find(deviceId);
+        if (it == sources_.end())
+            return nullptr;
+        auto source = it->second.lock();
+        if (!source || source->failed()) {
+            sources_.erase(it);
+            return nullptr;
+        }
+        return source;
+    }
+
+    // SelectSettings for both kinds. A device already capturing offers only its running mode,
+    // so its other tracks are not disturbed (Chromium does the same).
+    Result<Plan> plan(const MediaStreamConstraints& constraints)
+    {
+        if (!constraints.video && !constraints.audio)
+            return typeError("getUserMedia needs at least one of audio and video to be requested");
+        const auto devices = registry_->enumerate();
+        Plan plan;
+        if (constraints.audio) {
+            std::vector<const RegisteredDevice*> matches;
+            std::vector<AudioSourceCandidate> candidates;
+            for (const auto& device : devices) {
+                if (device.description.kind != MediaDeviceKind::AudioInput)
+                    continue;
+                auto candidate = audioCandidate(device);
+                if (auto source = openSource(device.deviceId))
+                    candidate.modes = {source->audioMode()};
+                matches.push_back(&device);
+                candidates.push_back(std::move(candidate));
+            }
+            if (candidates.empty())
+                return Error{ErrorName::NotFoundError, "no microphone was found", {}, 0};
+            auto selected = selectAudioSettings(*constraints.audio, candidates);
+            if (!selected)
+                return selected.error();
+            const RegisteredDevice& device = *matches[selected->deviceIndex];
+            plan.audio = PlannedTrack{device,
+                                      {},
+                                      selected->nativeMode,
+                                      selected->settings,
+                                      *constraints.audio,
+                                      audioCapabilities(audioCandidate(device))};
+        }
+        if (constraints.video) {
+            std::vector<const RegisteredDevice*> matches;
+            std::vector<VideoSourceCandidate> candidates;
+            for (const auto& device : devices) {
+                if (device.description.kind != MediaDeviceKind::VideoInput)
+                    continue;
+                auto candidate = videoCandidate(device);
+                if (auto source = openSource(device.deviceId))
+                    candidate.modes = {source->videoMode()};
+                matches.push_back(&device);
+                candidates.push_back(std::move(candidate));
+            }
+            if (candidates.empty())
+                return Error{ErrorName::NotFoundError, "no camera was found", {}, 0};
+            auto selected = selectVideoSettings(*constraints.video, candidates);
+            if (!selected)
+                return selected.error();
+            const RegisteredDevice& device = *matches[selected->deviceIndex];
+            plan.video = PlannedTrack{device,
+                                      selected->nativeMode,
+                                      {},
+                                      selected->settings,
+                                      *constraints.video,
+                                      videoCapabilities(videoCandidate(device))};
+        }
+        return plan;
+    }
+
+    void askPermission(const Plan& plan, std::function<void(Result<void>)> done)
+    {
+        PermissionRequest request;
+        request.origin = origin_;
+        request.camera = plan.video.has_value();
+        request.microphone = plan.audio.has_value();
+        if (plan.video)
+            request.devices.push_back(plan.video->device.info());
+        if (plan.audio)
+            request.devices.push_back(plan.audio->device.info());
+        std::weak_ptr<Impl> weak = weak_from_this();
+        // The prompt may answer from another thread: continue on the control thread.
+        broker_.request(request, [weak, done = std::move(done)](Result<void> allowed) {
+            if (auto self = weak.lock())
+                self->post([done, allowed] { done(allowed); });
+        });
+    }
+
+    void runGetUserMedia(const MediaStreamConstraints& constraints, Promise<MediaStream> promise)
+    {
+        auto planned = plan(constraints);
+        if (!planned) {
+            promise.settle(planned.error());
+            return;
+        }
+        auto self = shared_from_this();
+        askPermission(*planned, [self, promise, plan = *planned](Result<void> allowed) {
+            if (!allowed) {
+                promise.settle(allowed.error());
+                return;
+            }
+            promise.settle(self->open(plan));
+        });
+    }
+
+    // Opens (or shares) the planned sources and makes the tracks: audio first, then video,
+    // the order Chromium's getTracks() shows.
+    Result<MediaStream> open(const Plan& plan)
+    {
+        std::vector<MediaStreamTrack> tracks;
+        for (const auto* planned : {&plan.audio, &plan.video}) {
+            if (!*planned)
+                continue;
+            const PlannedTrack& p = **planned;
+            auto source = openSource(p.device.deviceId);
+            if (!source) {
+                auto opened = p.device.description.kind == MediaDeviceKind::VideoInput
+                                      ? CaptureSource::openVideo(p.device, p.videoMode,
+                                                                 failureHandler(p.device.deviceId))
+                                      : CaptureSource::openAudio(p.device, p.audioMode,
+                                                                 failureHandler(p.device.deviceId));
+                if (!opened) {
+                    Error error = opened.error();
+                    if (error.name != ErrorName::NotFoundError)
+                        error.name = ErrorName::NotReadableError; // the OS refused the device
+                    for (auto& track : tracks)
+                        track.stop();
+                    return error;
+                }
+                source = *opened;
+                sources_[p.device.deviceId] = source;
+            }
+            TrackImpl::Init init{p.device.description.kind, p.device.description.label, p.settings,
+                                 p.constraints, p.capabilities};
+            tracks.emplace_back(TrackImpl::create(shared_from_this(), source, std::move(init)));
+        }
+        return MediaStream(tracks);
+    }
+
+    // A device failed while capturing: end every track it fed (on the control thread).
+    CaptureSource::FailureHandler failureHandler(const std::string& deviceId)
+    {
+        std::weak_ptr<Impl> weak = weak_from_this();
+        return [weak, deviceId](const Error&) {
+            auto self = weak.lock();
+            if (!self)
+                return;
+            self->post([weak, deviceId] {
+                auto again = weak.lock();
+                if (!again)
+                    return;
+                const auto source = again->openSource(deviceId);
+                again->sources_.erase(deviceId);
+                if (!source)
+                    return;
+                for (const auto& track : source->tracks())
+                    track->endFromSource();
+            });
+        };
+    }
+
+    Result<void> runApplyConstraints(TrackImpl& track, const MediaTrackConstraints& constraints)
+    {
+        const auto source = track.source();
+        if (!source)
+            return Error{ErrorName::InvalidStateError, "the track has ended", {}, 0};
+        const RegisteredDevice& device = source->device();
+        const bool shared = source->tracks().size() > 1;
+        MediaTrackSettings settings;
+        if (track.kind() == MediaDeviceKind::VideoInput) {
+            auto candidate = videoCandidate(device);
+            // Other tracks on this source keep their frames: only the running mode is offered.
+            if (shared)
+                candidate.modes = {source->videoMode()};
+            auto selected = selectVideoSettings(constraints, {&candidate, 1});
+            if (!selected)
+                return selected.error();
+            if (auto changed = source->reconfigure(selected->nativeMode); !changed) {
+                Error error = changed.error();
+                error.name = ErrorName::NotReadableError;
+                return error;
+            }
+            settings = selected->settings;
+        } else {
+            auto candidate = audioCandidate(device);
+            candidate.modes = {source->audioMode()}; // audio devices are not restarted
+            auto selected = selectAudioSettings(constraints, {&candidate, 1});
+            if (!selected)
+                return selected.error();
+            settings = selected->settings;
+        }
+        track.update(std::move(settings), constraints);
+        return {};
+    }
+
+    const MediaDevicesOptions options_;
+    const std::string origin_;
+    const std::shared_ptr<Clock> clock_;
+    PermissionBroker broker_;
+    std::unique_ptr<DeviceRegistry> registry_;
+    std::map<std::string, std::weak_ptr<CaptureSource>> sources_; // control thread only
+
+    std::mutex mutex_;
+    std::vector<std::pair<ListenerId, std::function<void()>>> deviceChangeListeners_; // guarded
+    ListenerId nextListener_ = 1; // guarded by mutex_
+
+    // Declared last: destroyed first, so no task runs against destroyed members.
+    EventLoop loop_;
+};
+
+// ---- handle -----------------------------------------------------------------------------
+
+Result<MediaDevices> MediaDevices::create(MediaDevicesOptions options)
+{
+    std::string origin = options.origin.empty() ? executablePath() : options.origin;
+    const std::string fakeDevices = fakeDevicesFrom(options);
+    auto impl = std::make_shared<Impl>(std::move(options), std::move(origin));
+    if (auto ready = impl->init(fakeDevices); !ready)
+        return ready.error();
+    return MediaDevices(std::move(impl));
+}
+
+MediaDevices::MediaDevices(std::shared_ptr<Impl> impl) : impl_(std::move(impl))
+{}
+
+Promise<MediaStream> MediaDevices::getUserMedia(const MediaStreamConstraints& constraints)
+{
+    return impl_->getUserMedia(constraints);
+}
+
+Promise<MediaStream> MediaDevices::getUserMedia(std::string_view constraintsJson)
+{
+    auto constraints = parseMediaStreamConstraints(constraintsJson);
+    if (!constraints)
+        return Promise<MediaStream>::settled(constraints.error());
+    return getUserMedia(*constraints);
+}
+
+namespace {
+
+// The legacy form: one of the two callbacks, with the stream as a LocalMediaStream.
+void settleLegacy(const Promise<MediaStream>& promise,
+                  std::function<void(LocalMediaStream)> successCallback,
+                  std::function<void(const NavigatorUserMediaError&)> errorCallback)
+{
+    promise.then([successCallback = std::move(successCallback),
+                  errorCallback = std::move(errorCallback)](const Result<MediaStream>& result) {
+        if (result) {
+            if (successCallback)
+                successCallback(LocalMediaStream(*result));
+            return;
+        }
+        if (errorCallback)
+            errorCallback({legacyErrorCode(result.error().name), result.error()});
+    });
+}
+
+} // namespace
+
+void MediaDevices::getUserMedia(const MediaStreamConstraints& constraints,
+                                std::function<void(LocalMediaStream)> successCallback,
+                                std::function<void(const NavigatorUserMediaError&)> errorCallback)
+{
+    settleLegacy(getUserMedia(constraints), std::move(successCallback), std::move(errorCallback));
+}
+
+void MediaDevices::getUserMedia(std::string_view constraintsJson,
+                                std::function<void(LocalMediaStream)> successCallback,
+                                std::function<void(const NavigatorUserMediaError&)> errorCallback)
+{
+    settleLegacy(getUserMedia(constraintsJson), std::move(successCallback),
+                 std::move(errorCallback));
+}
+
+Promise<std::vector<MediaDeviceInfo>> MediaDevices::enumerateDevices()
+{
+    return impl_->enumerateDevices();
+}
+
+MediaTrackSupportedConstraints MediaDevices::getSupportedConstraints() const
+{
+    return {};
+}
+
+Promise<ProbeResult> MediaDevices::probe(const MediaStreamConstraints& constraints)
+{
+    return impl_->probe(constraints);
+}
+
+ListenerId MediaDevices::addEventListener(std::string_view type, std::function<void()> listener)
+{
+    if (type != "devicechange" || !listener)
+        return 0;
+    return impl_->addDeviceChangeListener(std::move(listener));
+}
+
+void MediaDevices::removeEventListener(ListenerId id)
+{
+    impl_->removeDeviceChangeListener(id);
+}
+
+std::string MediaDevices::origin() const
+{
+    return impl_->origin();
+}
+
+std::shared_ptr<Clock> MediaDevices::clock() const
+{
+    return impl_->clock();
+}
+
+} // namespace usermedia

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: MIT
+#include <algorithm>
+#include <cmath>
+
+#include <usermedia/media_stream_track.h>
+
+#include "base/random_id.h"
+#include "core/track_impl.h"
+#include "pipeline/convert.h"
+
+namespace usermedia {
+
+using TrackImpl = MediaStreamTrack::Impl;
+
+// ---- Impl -------------------------------------------------------------------------------
+
+std::shared_ptr<TrackImpl> TrackImpl::create(std::shared_ptr<TrackHost> host,
+                                             std::shared_ptr<CaptureSource> source, Init init)
+{
+    auto track =
+            std::shared_ptr<TrackImpl>(new TrackImpl(std::move(host), source, std::move(init)));
+    source->attach(track);
+    return track;
+}
+
+TrackImpl::Impl(std::shared_ptr<TrackHost> host, std::shared_ptr<CaptureSource> source, Init init)
+    : id_(randomUuid()),
+      host_(std::move(host)),
+      init_(std::move(init)),
+      source_(std::move(source)),
+      settings_(init_.settings),
+      constraints_(init_.constraints)
+{}
+
+TrackImpl::~Impl()
+{
+    if (source_) {
+        source_->detach(this);
+        host_->release(std::move(source_));
+    }
+}
+
+MediaStreamTrackState TrackImpl::readyState() const
+{
+    std::lock_guard lock(mutex_);
+    return state_;
+}
+
+MediaTrackSettings TrackImpl::settings() const
+{
+    std::lock_guard lock(mutex_);
+    return settings_;
+}
+
+MediaTrackConstraints TrackImpl::constraints() const
+{
+    std::lock_guard lock(mutex_);
+    return constraints_;
+}
+
+std::shared_ptr<CaptureSource> TrackImpl::source() const
+{
+    std::lock_guard lock(mutex_);
+    return source_;
+}
+
+void TrackImpl::stop()
+{
+    std::shared_ptr<CaptureSource> source;
+    {
+        std::lock_guard lock(mutex_);
+        state_ = MediaStreamTrackState::Ended;
+        source = std::move(source_);
+    }
+    if (source) {
+        source->detach(this);
+        host_->release(std::move(source));
+    }
+}
+
+std::shared_ptr<TrackImpl> TrackImpl::clone()
+{
+    Init init = init_;
+    std::shared_ptr<CaptureSource> source;
+    {
+        std::lock_guard lock(mutex_);
+        init.settings = settings_;
+        init.constraints = constraints_;
+        source = source_;
+    }
+    if (!source) {
+        // The clone of an ended track is ended too (spec: clone copies readyState).
+        auto ended = std::shared_ptr<TrackImpl>(new TrackImpl(host_, nullptr, std::move(init)));
+        ended->state_ = MediaStreamTrackState::Ended;
+        ended->enabled_.store(enabled());
+        return ended;
+    }
+    auto copy = create(host_, std::move(source), std::move(init));
+    copy->enabled_.store(enabled());
+    return copy;
+}
+
+void TrackImpl::update(MediaTrackSettings settings, MediaTrackConstraints constraints)
+{
+    std::lock_guard lock(mutex_);
+    settings_ = std::move(settings);
+    constraints_ = std::move(constraints);
+    // A new frame rate starts a new decimation grid; the capture thread resets it.
+    regrid_.store(true);
+}
+
+void TrackImpl::endFromSource()
+{
+    std::shared_ptr<CaptureSource> source;
+    {
+        std::lock_guard lock(mutex_);
+        if (state_ == MediaStreamTrackState::Ended)
+            return;
+        state_ = MediaStreamTrackState::Ended;
+        source = std::move(source_);
+    }
+    if (source) {
+        source->detach(this);
+        host_->release(std::move(source));
+    }
+    fire("ended");
+}
+
+void TrackImpl::fire(const std::string& type)
+{
+    std::vector<std::function<void()>> listeners;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [listenerType, entry] : listeners_) {
+            if (listenerType == type)
+                listeners.push_back(entry.second);
+        }
+    }
+    for (auto& listener : listeners)
+        listener();
+}
+
+ListenerId TrackImpl::addEventListener(std::string_view type, std::function<void()> listener)
+{
+    if ((type != "ended" && type != "mute" && type != "unmute") || !listener)
+        return 0;
+    std::lock_guard lock(mutex_);
+    const ListenerId id = nextId_++;
+    listeners_.emplace_back(std::string(type), std::make_pair(id, std::move(listener)));
+    return id;
+}
+
+void TrackImpl::removeEventListener(ListenerId id)
+{
+    std::lock_guard lock(mutex_);
+    std::erase_if(listeners_, [id](const auto& entry) { return entry.second.first == id; });
+}
+
+SinkId TrackImpl::addSink(std::shared_ptr<Sink> sink)
+{
+    std::lock_guard lock(mutex_);
+    sink->id = nextId_++;
+    sinks_.push_back(sink);
+    return sink->id;
+}
+
+SinkId TrackImpl::addVideoSink(std::function<void(const VideoFrame&)> sink, VideoPixelFormat format)
+{
+    if (init_.kind != MediaDeviceKind::VideoInput || !sink)
+        return 0;
+    auto entry = std::make_shared<Sink>();
+    entry->video = std::move(sink);
+    entry->videoFormat = format;
+    return addSink(std::move(entry));
+}
+
+SinkId TrackImpl::addAudioSink(std::function<void(const AudioBuffer&)> sink, SampleFormat format)
+{
+    if (init_.kind != MediaDeviceKind::AudioInput || !sink)
+        return 0;
+    auto entry = std::make_shared<Sink>();
+    entry->audio = std::move(sink);
+    entry->sampleFormat = format;
+    return addSink(std::move(entry));
+}
+
+void TrackImpl::removeSink(SinkId id)
+{
+    std::shared_ptr<Sink> removed;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = std::find_if(sinks_.begin(), sinks_.end(),
+                                     [id](const auto& sink) { return sink->id == id; });
+        if (it == sinks_.end())
+            return;
+        removed = *it;
+        sinks_.erase(it);
+    }
+    std::lock_guard callLock(removed->callMutex); // waits for a call in flight
+    removed->removed = true;
+}
+
+MediaStreamTrackStats TrackImpl::stats() const
+{
+    MediaStreamTrackStats stats;
+    stats.deliveredFrames = delivered_.load();
+    stats.discardedFrames = discarded_.load();
+    stats.totalFrames = stats.deliveredFrames + stats.discardedFrames;
+    return stats;
+}
+
+void TrackImpl::snapshotSinks()
+{
+    sinkScratch_.clear();
+    std::lock_guard lock(mutex_);
+    sinkScratch_.insert(sinkScratch_.end(), sinks_.begin(), sinks_.end());
+}
+
+// Frame-rate decimation: frame times are mapped onto a grid of 1/rate slots starting at the
+// first frame; a frame is taken when it opens a new slot. A 30 fps source feeding a 20 fps
+// track thus takes 2 of every 3 frames, evenly (never two drops in a row, never a burst).
+bool TrackImpl::takeFrame(std::chrono::nanoseconds timestamp, double sourceRate)
+{
+    double rate = 0;
+    {
+        std::lock_guard lock(mutex_);
+        rate = settings_.frameRate.value_or(0);
+    }
+    if (regrid_.exchange(false)) {
+        firstTimestamp_ = std::chrono::nanoseconds(-1);
+        lastSlot_ = -1;
+    }
+    if (rate <= 0 || rate >= sourceRate - 1e-6)
+        return true;
+    if (firstTimestamp_.count() < 0)
+        firstTimestamp_ = timestamp;
+    const double seconds = std::chrono::duration<double>(timestamp - firstTimestamp_).count();
+    // Half a source period of slack absorbs jitter in the device's timestamps.
+    const auto slot = static_cast<std::int64_t>(std::floor((seconds + 0.5 / sourceRate) * rate));
+    if (slot <= lastSlot_)
+        return false;
+    lastSlot_ = slot;
+    return true;
+}
+
+void TrackImpl::deliverVideo(const NativeVideoFrame& frame, FrameVariants& variants)
+{
+    int width = 0;
+    int height = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (state_ != MediaStreamTrackState::Live)
+            return;
+        width = settings_.width.value_or(frame.width);
+        height = settings_.height.value_or(frame.height);
+    }
+    // Frames the source skipped (gaps in its numbering) count as discarded by this track.
+    if (sawFrame_ && frame.frameNumber > lastFrameNumber_ + 1)
+        discarded_.fetch_add(frame.frameNumber - lastFrameNumber_ - 1);
+    sawFrame_ = true;
+    lastFrameNumber_ = frame.frameNumber;
+
+    const auto source = this->source();
+    const double sourceRate = source ? source->videoMode().maxFrameRate : 0;
+    if (!takeFrame(frame.timestamp, sourceRate))
+        return;
+    snapshotSinks();
+    const bool isEnabled = enabled();
+    for (const auto& sink : sinkScratch_) {
+        std::shared_ptr<PixelBuffer> buffer;
+        if (isEnabled) {
+            buffer = variants.get(sink->videoFormat, width, height);
+        } else {
+            // Disabled tracks deliver black frames at the same pace (spec: "enabled").
+            if (!black_ || black_->width() != width || black_->height() != height ||
+                black_->format() != sink->videoFormat) {
+                black_ = std::make_shared<PixelBuffer>(sink->videoFormat, width, height);
+                black_->fillBlack();
+            }
+            buffer = black_;
+        }
+        VideoFrame::Init init = buffer->describe();
+        init.timestamp = frame.timestamp;
+        init.frameNumber = frame.frameNumber;
+        const VideoFrame delivered(init, buffer);
+        std::lock_guard callLock(sink->callMutex);
+        if (!sink->removed)
+            sink->video(delivered);
+    }
+    sinkScratch_.clear();
+    delivered_.fetch_add(1);
+}
+
+void TrackImpl::deliverAudio(const NativeAudioChunk& chunk,
+                             const std::shared_ptr<std::vector<float>>& samples)
+{
+    if (readyState() != MediaStreamTrackState::Live)
+        return;
+    std::shared_ptr<std::vector<float>> data = samples;
+    if (!enabled()) {
+        // Disabled tracks deliver silence (spec: "enabled").
+        if (!silence_ || silence_->size() != samples->size())
+            silence_ = std::make_shared<std::vector<float>>(samples->size(), 0.0F);
+        data = silence_;
+    }
+    std::shared_ptr<std::vector<std::int16_t>> s16;
+    snapshotSinks();
+    for (const auto& sink : sinkScratch_) {
+        AudioBuffer::Init init;
+        init.sampleRate = chunk.sampleRate;
+        init.channels = chunk.channels;
+        init.frames = chunk.frames;
+        init.timestamp = chunk.timestamp;
+        init.firstFrame = chunk.firstFrame;
+        std::shared_ptr<const void> owner = data;
+        init.format = sink->sampleFormat;
+        if (sink->sampleFormat == SampleFormat::S16) {
+            if (!s16) {
+                if (!s16Pool_)
+                    s16Pool_ = ObjectPool<std::vector<std::int16_t>>::create(
+                            [] { return std::make_unique<std::vector<std::int16_t>>(); });
+                s16 = s16Pool_->acquire();
+                s16->resize(data->size());
+                for (std::size_t i = 0; i < data->size(); ++i) {
+                    const float clamped = std::clamp((*data)[i], -1.0F, 1.0F);
+                    (*s16)[i] = static_cast<std::int16_t>(std::lround(clamped * 32767.0F));
+                }
+            }
+            init.data = s16->data();
+            owner = s16;
+        } else {
+            init.data = data->data();
+        }
+        const AudioBuffer delivered(init, std::move(owner));
+        std::lock_guard callLock(sink->callMutex);
+        if (!sink->removed)
+            sink->audio(delivered);
+    }
+    sinkScratch_.clear();
+    delivered_.fetch_add(1);
+}
+
+// ---- handle -----------------------------------------------------------------------------
+
+MediaStreamTrack::MediaStreamTrack(std::shared_ptr<Impl> impl) : impl_(std::move(impl))
+{}
+
+std::string MediaStreamTrack::kind() const
+{
+    return impl_->kind() == MediaDeviceKind::AudioInput ? "audio" : "video";
+}
+
+std::string MediaStreamTrack::id() const
+{
+    return impl_->id();
+}
+
+std::string MediaStreamTrack::label() const
+{
+    return impl_->label();
+}
+
+bool MediaStreamTrack::enabled() const
+{
+    return impl_->enabled();
+}
+
+void MediaStreamTrack::setEnabled(bool enabled)
+{
+    impl_->setEnabled(enabled);
+}
+
+bool MediaStreamTrack::muted() const
+{
+    return false; // no source reports muting yet (a stalled device will, with issue 6)
+}
+
+MediaStreamTrackState MediaStreamTrack::readyState() const
+{
+    return impl_->readyState();
+}
+
+void MediaStreamTrack::stop()
+{
+    impl_->stop();
+}
+
+MediaStreamTrack MediaStreamTrack::clone() const
+{
+    return MediaStreamTrack(impl_->clone());
+}
+
+MediaTrackCapabilities MediaStreamTrack::getCapabilities() const
+{
+    return impl_->capabilities();
+}
+
+MediaTrackConstraints MediaStreamTrack::getConstraints() const
+{
+    return impl_->constraints();
+}
+
+MediaTrackSettings MediaStreamTrack::getSettings() const
+{
+    return impl_->settings();
+}
+
+Promise<void> MediaStreamTrack::applyConstraints(const MediaTrackConstraints& constraints)
+{
+    return impl_->host()->applyConstraints(impl_, constraints);
+}
+
+ListenerId MediaStreamTrack::addEventListener(std::string_view type, std::function<void()> listener)
+{
+    return impl_->addEventListener(type, std::move(listener));
+}
+
+void MediaStreamTrack::removeEventListener(ListenerId id)
+{
+    impl_->removeEventListener(id);
+}
+
+SinkId MediaStreamTrack::addVideoSink(std::function<void(const VideoFrame&)> sink,
+                                      VideoPixelFormat format)
+{
+    return impl_->addVideoSink(std::move(sink), format);
+}
+
+SinkId MediaStreamTrack::addAudioSink(std::function<void(const AudioBuffer&)> sink,
+                                      SampleFormat format)
+{
+    return impl_->addAudioSink(std::move(sink), format);
+}
+
+void MediaStreamTrack::removeSink(SinkId id)
+{
+    impl_->removeSink(id);
+}
+
+MediaStreamTrackStats MediaStreamTrack::getStats() const
+{
+    return impl_->stats();
+}
+
+} // namespace usermedia
