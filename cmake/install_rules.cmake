@@ -24,4 +24,6 @@ configure_file(cmake/usermedia.pc.in ${CMAKE_CURRENT_BINARY_DIR}/usermedia.pc @O
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/usermedia.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
-install(TARGETS usermedia_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} OPTIONAL)
+if(TARGET usermedia_cli)
+    install(TARGETS usermedia_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
