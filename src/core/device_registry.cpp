@@ -12,7 +12,7 @@ Result<std::unique_ptr<DeviceRegistry>> DeviceRegistry::create(const std::string
 {
     std::vector<std::unique_ptr<Backend>> backends;
     if (!fakeDevices.empty()) {
-        auto fake = createFakeBackend(fakeDevices, std::move(clock));
+        auto fake = fake::createFakeBackend(fakeDevices, std::move(clock));
         if (!fake)
             return fake.error();
         backends.push_back(std::move(*fake));
