@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "backends/fake/fake_device.h"
 
+#include <array>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -75,11 +77,18 @@ private:
     ToneGenerator generator_;
 };
 
+std::string describeRate(double rate)
+{
+    std::array<char, 32> text{};
+    std::snprintf(text.data(), text.size(), "%g", rate);
+    return text.data();
+}
+
 std::string describeMode(const NativeVideoMode& mode)
 {
     return std::string(toString(mode.format)) + " " + std::to_string(mode.width) + "x" +
-           std::to_string(mode.height) + " @ " + std::to_string(mode.minFrameRate) + ".." +
-           std::to_string(mode.maxFrameRate) + " fps";
+           std::to_string(mode.height) + " @ " + describeRate(mode.minFrameRate) + ".." +
+           describeRate(mode.maxFrameRate) + " fps";
 }
 
 std::string describeMode(const NativeAudioMode& mode)
