@@ -7,7 +7,6 @@
 #include <cmath>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <utility>
 
 #include "sinks/sink_error.h"
@@ -40,7 +39,7 @@ void putU32(std::vector<std::uint8_t>& out, std::uint32_t value)
 }
 
 /** Chromium's mapping (media/base/audio_sample_types.h): -1 -> -32768, +1 -> 32767. */
-std::int16_t floatToS16(float sample)
+std::int16_t toS16(float sample)
 {
     if (std::isnan(sample))
         return 0;
@@ -52,36 +51,39 @@ std::int16_t floatToS16(float sample)
     return static_cast<std::int16_t>(std::lround(scaled));
 }
 
-float s16ToFloat(std::int16_t sample)
+std::int16_t toS16(std::int16_t sample)
+{
+    return sample;
+}
+
+/** The inverse of toS16(float): -32768 -> -1, 32767 -> +1. */
+float toF32(std::int16_t sample)
 {
     return sample < 0 ? static_cast<float>(sample) / 32768.0F
                       : static_cast<float>(sample) / 32767.0F;
+}
+
+float toF32(float sample)
+{
+    return sample;
 }
 
 /** Writes \p samples in the file's encoding, little-endian, into \p out (already sized). */
 template <typename Sample>
 void encode(std::span<const Sample> samples, WavSampleFormat format, std::uint8_t* out)
 {
-    for (const Sample sample : samples) {
-        if (format == WavSampleFormat::S16) {
-            std::int16_t value = 0;
-            if constexpr (std::is_same_v<Sample, float>)
-                value = floatToS16(sample);
-            else
-                value = sample;
-            const auto bits = static_cast<std::uint16_t>(value);
+    if (format == WavSampleFormat::S16) {
+        for (const Sample sample : samples) {
+            const auto bits = static_cast<std::uint16_t>(toS16(sample));
             *out++ = static_cast<std::uint8_t>(bits);
             *out++ = static_cast<std::uint8_t>(bits >> 8);
-        } else {
-            float value = 0;
-            if constexpr (std::is_same_v<Sample, float>)
-                value = sample;
-            else
-                value = s16ToFloat(sample);
-            const auto bits = std::bit_cast<std::uint32_t>(value);
-            for (int shift = 0; shift < 32; shift += 8)
-                *out++ = static_cast<std::uint8_t>(bits >> shift);
         }
+        return;
+    }
+    for (const Sample sample : samples) {
+        const auto bits = std::bit_cast<std::uint32_t>(toF32(sample));
+        for (int shift = 0; shift < 32; shift += 8)
+            *out++ = static_cast<std::uint8_t>(bits >> shift);
     }
 }
 
@@ -217,10 +219,11 @@ Result<void> WavWriter::write(const AudioBuffer& buffer)
     }
 
     converted_.resize(bytes);
-    if (isF32)
+    if (isF32) {
         encode(buffer.f32(), format_, converted_.data());
-    else
+    } else {
         encode(buffer.s16(), format_, converted_.data());
+    }
     if (Result<void> written = file_.append(converted_); !written)
         return fail(written.error());
     dataBytes_ += bytes;

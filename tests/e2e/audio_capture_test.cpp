@@ -36,7 +36,8 @@ TEST_F(AudioCaptureTest, TenMillisecondChunksOfToneWithABeepEachSecond)
 
     Collector<AudioBuffer> chunks;
     track.addAudioSink([&](const AudioBuffer& b) { chunks.add(b); });
-    clock_->advance(seconds(2) - milliseconds(1));
+    // A chunk is delivered when its 10 ms are complete: 2 s give exactly 200.
+    clock_->advance(seconds(2));
     const auto got = chunks.frames();
     ASSERT_EQ(got.size(), 200U);
 

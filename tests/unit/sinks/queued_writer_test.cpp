@@ -195,7 +195,7 @@ TEST(QueuedWriter, RecordsVideoFramesToAY4mFile)
     ASSERT_TRUE(queue->close());
     EXPECT_EQ(queue->written(), 3U);
     const std::size_t header = std::string("YUV4MPEG2 W4 H4 F30:1 Ip A1:1 C420jpeg\n").size();
-    EXPECT_EQ(readFile(path).size(), header + 3 * (6 + 24U));
+    EXPECT_EQ(readFile(path).size(), header + std::size_t{3} * (6 + 24));
 }
 
 TEST(QueuedWriter, RecordsAudioToAWavFileAndReportsMismatches)
