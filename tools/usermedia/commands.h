@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// The subcommands of `usermedia`: each has its options, a function that declares them on the
+// command line, and one that runs it and returns the exit code.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common_options.h"
+#include "constraint_options.h"
+
+namespace CLI {
+class App;
+} // namespace CLI
+
+namespace usermedia::cli {
+
+struct DevicesCommand
+{
+    CommonOptions common;
+    bool json = false;
+};
+
+struct ProbeCommand
+{
+    CommonOptions common;
+    ConstraintOptions constraints;
+    bool json = false;
+};
+
+struct CaptureCommand
+{
+    CommonOptions common;
+    ConstraintOptions constraints;
+    double durationSeconds = 5;
+    std::string outputPrefix = "capture";
+    std::uint64_t maxFrames = 0; ///< 0: no limit
+};
+
+/** \brief `usermedia devices`: lists the devices (enumerateDevices()). */
+CLI::App* addDevicesCommand(CLI::App& app, DevicesCommand& command);
+int runDevices(const DevicesCommand& command);
+
+/** \brief `usermedia probe`: which device and settings a request would get; opens nothing. */
+CLI::App* addProbeCommand(CLI::App& app, ProbeCommand& command);
+int runProbe(const ProbeCommand& command);
+
+/** \brief `usermedia capture`: records video to PREFIX.y4m and audio to PREFIX.wav. */
+CLI::App* addCaptureCommand(CLI::App& app, CaptureCommand& command);
+int runCapture(const CaptureCommand& command);
+
+} // namespace usermedia::cli

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#include "json_output.h"
+
+#include <cstdio>
+
+namespace usermedia::cli {
+namespace {
+
+// Doubles such as aspectRatio 1.3333333333333333 read better as 1.33333 on a terminal.
+std::string valueText(const OrderedJson& value)
+{
+    if (value.is_number_float()) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.6g", value.get<double>());
+        return text;
+    }
+    if (value.is_string())
+        return value.get<std::string>();
+    return value.dump();
+}
+
+} // namespace
+
+// The library owns these shapes (toJson); parsing its text back keeps one definition of them.
+// ordered_json keeps the library's member order.
+OrderedJson deviceJson(const MediaDeviceInfo& device)
+{
+    return OrderedJson::parse(toJson(device));
+}
+
+OrderedJson settingsJson(const MediaTrackSettings& settings)
+{
+    return OrderedJson::parse(toJson(settings));
+}
+
+OrderedJson errorJson(const Error& error)
+{
+    OrderedJson json;
+    json["name"] = std::string(toString(error.name));
+    json["constraint"] =
+            error.constraint.empty() ? OrderedJson(nullptr) : OrderedJson(error.constraint);
+    json["message"] = error.message;
+    return json;
+}
+
+std::string settingsText(const MediaTrackSettings& settings)
+{
+    std::string text;
+    const OrderedJson json = settingsJson(settings); // items() does not keep a temporary alive
+    for (const auto& [name, value] : json.items()) {
+        if (name == "deviceId" || name == "groupId")
+            continue;
+        if (!text.empty())
+            text += ' ';
+        text += name + "=" + valueText(value);
+    }
+    return text;
+}
+
+} // namespace usermedia::cli
