@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+// SelectSettings for microphones. https://w3c.github.io/mediacapture-main/#dfn-selectsettings
+//
+// Candidates are device x native mode (no resampling yet), and the audio-processing switches
+// (echoCancellation, autoGainControl, noiseSuppression), which the core implements for every
+// source and so can take either value. Ranking, compared lexicographically:
+//   1. for each advanced set in order: satisfied (0) or not (1)   (spec step 5)
+//   2. fitness distance of the basic set                           (spec step 6)
+//   3. for each advanced set: its fitness distance                 (Chromium)
+//   4. device order; remaining ties go to the earlier mode.
+// Unconstrained switches default to on, and autoGainControl/noiseSuppression follow
+// echoCancellation when only that is given, as in Chromium, where turning echo cancellation off
+// turns the whole processing off (case default/legacy-audio-mand-echo).
+#include <array>
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+#include "constraints/fitness.h"
+#include "constraints/select_settings.h"
+
+namespace usermedia {
+
+namespace {
+
+using fitness::Domain;
+using fitness::NumberRequirement;
+
+enum class AudioConstraint
+{
+    DeviceId,
+    GroupId,
+    SampleRate,
+    ChannelCount,
+    SampleSize,
+    Latency,
+    Count
+};
+
+constexpr std::array<std::string_view, static_cast<std::size_t>(AudioConstraint::Count)>
+        kConstraintNames{"deviceId",     "groupId",    "sampleRate",
+                         "channelCount", "sampleSize", "latency"};
+
+struct PreparedSet
+{
+    const MediaTrackConstraintSet* set = nullptr;
+    NumberRequirement sampleRate;
+    NumberRequirement channelCount;
+    NumberRequirement sampleSize;
+    NumberRequirement latency;
+};
+
+PreparedSet prepare(const MediaTrackConstraintSet& set)
+{
+    return {&set, fitness::numberRequirement(set.sampleRate, Domain::Integer),
+            fitness::numberRequirement(set.channelCount, Domain::Integer),
+            fitness::numberRequirement(set.sampleSize, Domain::Integer),
+            fitness::numberRequirement(set.latency, Domain::Real)};
+}
+
+bool isUsable(const NativeAudioMode& mode)
+{
+    return mode.sampleRate > 0 && mode.channels > 0 && std::isfinite(mode.latency);
+}
+
+// The first required constraint that the device and mode fail, in check order.
+std::optional<AudioConstraint> failure(const AudioSourceCandidate& device,
+                                       const NativeAudioMode& mode, const PreparedSet& set)
+{
+    if (!fitness::stringSatisfies(set.set->deviceId, device.deviceId))
+        return AudioConstraint::DeviceId;
+    if (!fitness::stringSatisfies(set.set->groupId, device.groupId))
+        return AudioConstraint::GroupId;
+    if (!set.sampleRate.allows(mode.sampleRate))
+        return AudioConstraint::SampleRate;
+    if (!set.channelCount.allows(mode.channels))
+        return AudioConstraint::ChannelCount;
+    if (!set.sampleSize.allows(mode.sampleSize))
+        return AudioConstraint::SampleSize;
+    if (!set.latency.allows(mode.latency))
+        return AudioConstraint::Latency;
+    return std::nullopt;
+}
+
+void recordSatisfiable(const AudioSourceCandidate& device, const NativeAudioMode& mode,
+                       const PreparedSet& basic, std::array<bool, kConstraintNames.size()>& ok)
+{
+    const bool results[] = {fitness::stringSatisfies(basic.set->deviceId, device.deviceId),
+                            fitness::stringSatisfies(basic.set->groupId, device.groupId),
+                            basic.sampleRate.allows(mode.sampleRate),
+                            basic.channelCount.allows(mode.channels),
+                            basic.sampleSize.allows(mode.sampleSize),
+                            basic.latency.allows(mode.latency)};
+    for (std::size_t i = 0; i < ok.size(); ++i)
+        ok[i] = ok[i] || results[i];
+}
+
+// The three processing switches: each either fixed by a required value or still free.
+struct Switches
+{
+    std::array<std::optional<bool>, 3> fixed;
+
+    static constexpr std::array kMembers{&MediaTrackConstraintSet::echoCancellation,
+                                         &MediaTrackConstraintSet::autoGainControl,
+                                         &MediaTrackConstraintSet::noiseSuppression};
+
+    // Fixes the switches \p set requires; false (and no change) if they conflict.
+    bool apply(const MediaTrackConstraintSet& set)
+    {
+        Switches next = *this;
+        for (std::size_t i = 0; i < kMembers.size(); ++i) {
+            const auto& constraint = set.*kMembers[i];
+            if (!constraint || !constraint->exact)
+                continue;
+            if (next.fixed[i] && *next.fixed[i] != *constraint->exact)
+                return false;
+            next.fixed[i] = *constraint->exact;
+        }
+        *this = next;
+        return true;
+    }
+
+    // The values the track uses: required ones, else the basic set's ideals, else on, with
+    // autoGainControl and noiseSuppression following echoCancellation.
+    std::array<bool, 3> resolve(const MediaTrackConstraintSet& basic) const
+    {
+        std::array<bool, 3> values{};
+        for (std::size_t i = 0; i < kMembers.size(); ++i) {
+            const auto& constraint = basic.*kMembers[i];
+            if (fixed[i])
+                values[i] = *fixed[i];
+            else if (constraint && constraint->ideal)
+                values[i] = *constraint->ideal;
+            else
+                values[i] = i == 0 ? true : values[0];
+        }
+        return values;
+    }
+};
+
+double fitnessDistance(const PreparedSet& set, const AudioSourceCandidate& device,
+                       const NativeAudioMode& mode, const std::array<bool, 3>& switches)
+{
+    const MediaTrackConstraintSet& s = *set.set;
+    double distance = fitness::numberFitness(mode.sampleRate, set.sampleRate) +
+                      fitness::numberFitness(mode.channels, set.channelCount) +
+                      fitness::numberFitness(mode.sampleSize, set.sampleSize) +
+                      fitness::numberFitness(mode.latency, set.latency) +
+                      fitness::stringFitness(s.deviceId, device.deviceId) +
+                      fitness::stringFitness(s.groupId, device.groupId);
+    for (std::size_t i = 0; i < Switches::kMembers.size(); ++i)
+        distance += fitness::booleanFitness(s.*Switches::kMembers[i], switches[i]);
+    return distance;
+}
+
+} // namespace
+
+Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constraints,
+                                           std::span<const AudioSourceCandidate> candidates)
+{
+    if (candidates.empty())
+        return Error{ErrorName::NotFoundError, "no microphone is available", {}, 0};
+
+    const PreparedSet basic = prepare(constraints);
+    std::vector<PreparedSet> advanced;
+    advanced.reserve(constraints.advanced.size());
+    for (const auto& set : constraints.advanced)
+        advanced.push_back(prepare(set));
+    const std::size_t n = advanced.size();
+    const std::size_t keySize = 2 * n + 2;
+    std::vector<double> key(keySize, 0.0);
+    std::vector<double> bestKey(keySize, fitness::kInfinity);
+    std::vector<bool> satisfied(n, false);
+
+    std::array<bool, kConstraintNames.size()> ok{};
+    std::optional<AudioConstraint> lastFailure;
+    bool anyMode = false;
+    bool found = false;
+    std::size_t bestDevice = 0;
+    const NativeAudioMode* bestMode = nullptr;
+    std::array<bool, 3> bestSwitches{};
+
+    for (std::size_t d = 0; d < candidates.size(); ++d) {
+        const AudioSourceCandidate& device = candidates[d];
+        for (const NativeAudioMode& mode : device.modes) {
+            if (!isUsable(mode))
+                continue;
+            anyMode = true;
+            recordSatisfiable(device, mode, basic, ok);
+            if (auto failed = failure(device, mode, basic)) {
+                lastFailure = failed;
+                continue;
+            }
+            Switches switches;
+            if (!switches.apply(constraints))
+                continue; // cannot happen: one set never requires both values
+            // Spec step 5: advanced sets in order, each kept if it can hold with those before.
+            for (std::size_t k = 0; k < n; ++k) {
+                satisfied[k] =
+                        !failure(device, mode, advanced[k]) && switches.apply(*advanced[k].set);
+                key[k] = satisfied[k] ? 0.0 : 1.0;
+            }
+            const std::array<bool, 3> values = switches.resolve(constraints);
+            key[n] = fitnessDistance(basic, device, mode, values);
+            for (std::size_t k = 0; k < n; ++k) {
+                key[n + 1 + k] = satisfied[k] ? fitnessDistance(advanced[k], device, mode, values)
+                                              : fitness::kInfinity;
+            }
+            key[2 * n + 1] = double(d);
+            if (found && !fitness::lexicographicallyLess(key.data(), bestKey.data(), keySize))
+                continue;
+            found = true;
+            bestKey.swap(key);
+            bestDevice = d;
+            bestMode = &mode;
+            bestSwitches = values;
+        }
+    }
+
+    if (!found && !anyMode)
+        return Error{
+                ErrorName::NotFoundError, "no microphone with a usable mode is available", {}, 0};
+    if (!found) {
+        std::optional<AudioConstraint> named;
+        for (std::size_t i = 0; i < ok.size() && !named; ++i) {
+            if (!ok[i])
+                named = static_cast<AudioConstraint>(i);
+        }
+        if (!named)
+            named = lastFailure;
+        const std::string name(named ? kConstraintNames[static_cast<std::size_t>(*named)]
+                                     : std::string_view());
+        return Error{ErrorName::OverconstrainedError,
+                     name.empty() ? std::string("no microphone mode satisfies the constraints")
+                                  : "no microphone mode satisfies the " + name + " constraint",
+                     name, 0};
+    }
+
+    const AudioSourceCandidate& device = candidates[bestDevice];
+    AudioSelection result;
+    result.deviceIndex = bestDevice;
+    result.nativeMode = *bestMode;
+    MediaTrackSettings& s = result.settings;
+    s.sampleRate = bestMode->sampleRate;
+    s.channelCount = bestMode->channels;
+    s.sampleSize = bestMode->sampleSize;
+    s.latency = bestMode->latency;
+    s.echoCancellation = bestSwitches[0];
+    s.autoGainControl = bestSwitches[1];
+    s.noiseSuppression = bestSwitches[2];
+    s.deviceId = device.deviceId;
+    s.groupId = device.groupId;
+    return result;
+}
+
+} // namespace usermedia

@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: MIT
+// SelectSettings for cameras. https://w3c.github.io/mediacapture-main/#dfn-selectsettings
+//
+// The spec's candidates are every settings dictionary a source can produce. For a camera that
+// is every native mode x (resizeMode "none": the native size | "crop-and-scale": any size up to
+// the native one) x any frame rate up to the mode's (decimation). Instead of enumerating
+// sizes, each (device, mode, resize mode) is one candidate whose output size and frame rate are
+// computed analytically: the point of its allowed region closest to the ideals, as Chromium
+// chooses it (see resolution_region.h). Candidates are ranked by a distance vector compared
+// lexicographically, in Chromium's order where the spec leaves the choice open:
+//   1. for each advanced set in order: satisfied (0) or not (1)        (spec step 5)
+//   2. fitness distance of the basic set                                (spec step 6)
+//   3. for each advanced set: its fitness plus native distance          (Chromium)
+//   4. native distance: how far the native mode is from the basic set  (Chromium)
+//   5. defaults: device order, native size nearest 640x480, native frame rate nearest 30,
+//      then "none" before "crop-and-scale" (Chromium's defaults)
+// and remaining ties go to the earlier device and mode.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <string_view>
+#include <vector>
+
+#include "constraints/fitness.h"
+#include "constraints/resolution_region.h"
+#include "constraints/select_settings.h"
+
+namespace usermedia {
+
+namespace {
+
+using fitness::Domain;
+using fitness::NumberRequirement;
+
+// Chromium's defaults for a camera track (MediaStreamVideoSource::kDefault*).
+constexpr double kDefaultWidth = 640;
+constexpr double kDefaultHeight = 480;
+constexpr double kDefaultFrameRate = 30;
+// Decimation can reach any positive frame rate, but not 0 (Chromium: frameRate exact 0 is
+// overconstrained, case default/junk-fps-exact-zero).
+constexpr double kMinFrameRate = std::numeric_limits<double>::min();
+
+enum class Resize
+{
+    None,
+    CropAndScale
+};
+
+constexpr std::string_view resizeName(Resize resize)
+{
+    return resize == Resize::None ? "none" : "crop-and-scale";
+}
+
+// The required constraints, in the order Chromium checks them; an OverconstrainedError names
+// the first one that no candidate can satisfy.
+enum class VideoConstraint
+{
+    DeviceId,
+    GroupId,
+    FacingMode,
+    ResizeMode,
+    Width,
+    Height,
+    AspectRatio,
+    FrameRate,
+    Count
+};
+
+constexpr std::array<std::string_view, static_cast<std::size_t>(VideoConstraint::Count)>
+        kConstraintNames{"deviceId", "groupId", "facingMode",  "resizeMode",
+                         "width",    "height",  "aspectRatio", "frameRate"};
+
+struct PreparedSet
+{
+    const MediaTrackConstraintSet* set = nullptr;
+    NumberRequirement width;
+    NumberRequirement height;
+    NumberRequirement aspectRatio;
+    NumberRequirement frameRate;
+    // Per Resize value: whether the set allows it, and its resizeMode fitness distance.
+    std::array<bool, 2> allowsResize{};
+    std::array<double, 2> resizeFitness{};
+    bool hasSizeIdeal = false; // an ideal width, height or aspect ratio
+
+    bool allows(Resize resize) const { return allowsResize[static_cast<std::size_t>(resize)]; }
+    double fitnessOf(Resize resize) const
+    {
+        return resizeFitness[static_cast<std::size_t>(resize)];
+    }
+};
+
+PreparedSet prepare(const MediaTrackConstraintSet& set)
+{
+    PreparedSet p{&set,
+                  fitness::numberRequirement(set.width, Domain::Integer),
+                  fitness::numberRequirement(set.height, Domain::Integer),
+                  fitness::numberRequirement(set.aspectRatio, Domain::Real),
+                  fitness::numberRequirement(set.frameRate, Domain::Real),
+                  {},
+                  {},
+                  false};
+    for (const Resize resize : {Resize::None, Resize::CropAndScale}) {
+        const auto i = static_cast<std::size_t>(resize);
+        p.allowsResize[i] = fitness::stringSatisfies(set.resizeMode, resizeName(resize));
+        p.resizeFitness[i] = fitness::stringFitness(set.resizeMode, resizeName(resize));
+    }
+    p.hasSizeIdeal = p.width.ideal || p.height.ideal || p.aspectRatio.ideal;
+    return p;
+}
+
+std::optional<std::string_view> facingOf(const VideoSourceCandidate& device)
+{
+    if (device.facingMode)
+        return std::string_view(*device.facingMode);
+    return std::nullopt;
+}
+
+// The first device-level constraint (deviceId, groupId, facingMode) the device fails.
+std::optional<VideoConstraint> deviceFailure(const VideoSourceCandidate& device,
+                                             const MediaTrackConstraintSet& set)
+{
+    if (!fitness::stringSatisfies(set.deviceId, device.deviceId))
+        return VideoConstraint::DeviceId;
+    if (!fitness::stringSatisfies(set.groupId, device.groupId))
+        return VideoConstraint::GroupId;
+    if (!fitness::stringSatisfies(set.facingMode, facingOf(device)))
+        return VideoConstraint::FacingMode;
+    return std::nullopt;
+}
+
+bool isUsable(const NativeVideoMode& mode)
+{
+    return mode.width > 0 && mode.height > 0 && std::isfinite(mode.maxFrameRate) &&
+           mode.maxFrameRate > 0 && std::isfinite(mode.minFrameRate) &&
+           mode.minFrameRate <= mode.maxFrameRate;
+}
+
+// What a candidate's track would deliver.
+struct Output
+{
+    int width = 0;
+    int height = 0;
+    double frameRate = 0;
+};
+
+double nativeDistance(const PreparedSet& set, const NativeVideoMode& mode)
+{
+    return fitness::nativeDistance(mode.width, mode.width, set.width) +
+           fitness::nativeDistance(mode.height, mode.height, set.height) +
+           fitness::nativeDistance(mode.minFrameRate, mode.maxFrameRate, set.frameRate);
+}
+
+// The output sizes and frame rates still open to one candidate.
+struct Window
+{
+    ResolutionRegion region;
+    double minFrameRate;
+    double maxFrameRate;
+
+    bool hasFrameRate() const { return minFrameRate <= maxFrameRate; }
+
+    Window narrowed(const PreparedSet& set) const
+    {
+        return {region.intersect(set.height, set.width, set.aspectRatio),
+                std::max(minFrameRate, set.frameRate.lo), std::min(maxFrameRate, set.frameRate.hi)};
+    }
+};
+
+Window initialWindow(const NativeVideoMode& mode, bool cropAndScale)
+{
+    return {cropAndScale ? ResolutionRegion::upTo(mode.height, mode.width)
+                         : ResolutionRegion::exactly(mode.height, mode.width),
+            kMinFrameRate, mode.maxFrameRate};
+}
+
+// Which required constraint stops this (device, mode) altogether, checked as Chromium does:
+// device ids, then the resize modes allowed, then the sizes those allow, then frame rate.
+std::optional<VideoConstraint> modeFailure(const VideoSourceCandidate& device,
+                                           const NativeVideoMode& mode, const PreparedSet& basic)
+{
+    if (auto failure = deviceFailure(device, *basic.set))
+        return failure;
+    const bool none = basic.allows(Resize::None);
+    const bool crop = basic.allows(Resize::CropAndScale);
+    if (!none && !crop)
+        return VideoConstraint::ResizeMode;
+    const Window window = initialWindow(mode, crop).narrowed(basic);
+    if (window.region.isWidthEmpty())
+        return VideoConstraint::Width;
+    if (window.region.isHeightEmpty())
+        return VideoConstraint::Height;
+    if (window.region.isAspectRatioEmpty())
+        return VideoConstraint::AspectRatio;
+    if (!window.hasFrameRate())
+        return VideoConstraint::FrameRate;
+    return std::nullopt;
+}
+
+// Spec: "failedConstraint: any required constraint whose fitness distance was infinity for
+// all settings dictionaries examined". Records, per constraint, whether any candidate
+// satisfies it on its own.
+void recordSatisfiable(const VideoSourceCandidate& device, const NativeVideoMode& mode,
+                       const PreparedSet& basic, std::array<bool, kConstraintNames.size()>& ok)
+{
+    const MediaTrackConstraintSet& s = *basic.set;
+    auto mark = [&](VideoConstraint c, bool satisfied) {
+        ok[static_cast<std::size_t>(c)] = ok[static_cast<std::size_t>(c)] || satisfied;
+    };
+    mark(VideoConstraint::DeviceId, fitness::stringSatisfies(s.deviceId, device.deviceId));
+    mark(VideoConstraint::GroupId, fitness::stringSatisfies(s.groupId, device.groupId));
+    mark(VideoConstraint::FacingMode, fitness::stringSatisfies(s.facingMode, facingOf(device)));
+    mark(VideoConstraint::ResizeMode,
+         basic.allows(Resize::None) || basic.allows(Resize::CropAndScale));
+    mark(VideoConstraint::Width, basic.width.overlaps(1, mode.width));
+    mark(VideoConstraint::Height, basic.height.overlaps(1, mode.height));
+    mark(VideoConstraint::AspectRatio,
+         basic.aspectRatio.overlaps(1.0 / mode.height, double(mode.width)));
+    mark(VideoConstraint::FrameRate, basic.frameRate.overlaps(kMinFrameRate, mode.maxFrameRate));
+}
+
+int roundDimension(double value, int native)
+{
+    // The region lies within [1, native]; clamp anyway so that no rounding edge can escape it.
+    const double rounded = std::round(value);
+    if (!(rounded >= 1))
+        return 1;
+    if (rounded >= native)
+        return native;
+    return static_cast<int>(rounded);
+}
+
+// Distance of the best value in [lo, hi] from the ideal: a lower bound of the fitness of any
+// output within those bounds.
+double boundFitness(double lo, double hi, const NumberRequirement& requirement)
+{
+    if (!requirement.ideal)
+        return 0.0;
+    return fitness::relativeDistance(std::clamp(*requirement.ideal, lo, std::max(lo, hi)),
+                                     *requirement.ideal);
+}
+
+class VideoSelector
+{
+public:
+    VideoSelector(const MediaTrackConstraints& constraints,
+                  std::span<const VideoSourceCandidate> devices)
+        : devices_(devices),
+          basic_(prepare(constraints))
+    {
+        advanced_.reserve(constraints.advanced.size());
+        for (const auto& set : constraints.advanced)
+            advanced_.push_back(prepare(set));
+        const std::size_t n = advanced_.size();
+        keySize_ = 2 * n + 6;
+        key_.assign(keySize_, 0.0);
+        bestKey_.assign(keySize_, fitness::kInfinity);
+        satisfied_.assign(n, 0);
+        nativeDistances_.assign(n, 0.0);
+        deviceAllows_.assign(n, 0);
+        deviceFitness_.assign(n, 0.0);
+    }
+
+    Result<VideoSelection> run()
+    {
+        bool anyMode = false;
+        for (std::size_t d = 0; d < devices_.size(); ++d) {
+            const VideoSourceCandidate& device = devices_[d];
+            // Device-level constraints (deviceId, groupId, facingMode) once per device.
+            if (deviceFailure(device, *basic_.set))
+                continue;
+            basicDeviceFitness_ = deviceFitness(*basic_.set, device);
+            for (std::size_t k = 0; k < advanced_.size(); ++k) {
+                deviceAllows_[k] = deviceFailure(device, *advanced_[k].set) ? 0 : 1;
+                deviceFitness_[k] = deviceFitness(*advanced_[k].set, device);
+            }
+            for (const NativeVideoMode& mode : device.modes) {
+                if (!isUsable(mode))
+                    continue;
+                anyMode = true;
+                if (cannotWin(d, mode))
+                    continue;
+                for (const Resize resize : {Resize::None, Resize::CropAndScale}) {
+                    if (basic_.allows(resize))
+                        consider(d, mode, resize);
+                }
+            }
+        }
+        if (found_)
+            return selection();
+        for (const VideoSourceCandidate& device : devices_)
+            anyMode = anyMode || std::any_of(device.modes.begin(), device.modes.end(), isUsable);
+        if (!anyMode) {
+            return Error{
+                    ErrorName::NotFoundError, "no camera with a usable mode is available", {}, 0};
+        }
+        return overconstrained();
+    }
+
+private:
+    static double deviceFitness(const MediaTrackConstraintSet& set,
+                                const VideoSourceCandidate& device)
+    {
+        return fitness::stringFitness(set.deviceId, device.deviceId) +
+               fitness::stringFitness(set.groupId, device.groupId) +
+               fitness::stringFitness(set.facingMode, facingOf(device));
+    }
+
+    // Spec fitness distance of \p output for \p set's ideals (required members already hold).
+    static double fitnessDistance(const PreparedSet& set, double deviceFitness, Resize resize,
+                                  const Output& output)
+    {
+        return fitness::numberFitness(output.width, set.width) +
+               fitness::numberFitness(output.height, set.height) +
+               fitness::numberFitness(double(output.width) / output.height, set.aspectRatio) +
+               fitness::numberFitness(output.frameRate, set.frameRate) + set.fitnessOf(resize) +
+               deviceFitness;
+    }
+
+    // A lower bound of fitnessDistance() for any output the window allows. Rounding may move
+    // a dimension by half a pixel beyond the window, so the bounds are widened by that much.
+    static double fitnessBound(const PreparedSet& set, double deviceFitness, Resize resize,
+                               const Window& window, double frameRate)
+    {
+        double bound = fitness::numberFitness(frameRate, set.frameRate) + set.fitnessOf(resize) +
+                       deviceFitness;
+        if (!set.hasSizeIdeal)
+            return bound;
+        const ResolutionRegion& r = window.region;
+        const double slack = resize == Resize::None ? 0.0 : 0.5;
+        const double minHeight = r.minHeight() - slack;
+        const double maxHeight = r.maxHeight() + slack;
+        const double minWidth = r.minWidth() - slack;
+        const double maxWidth = r.maxWidth() + slack;
+        bound += boundFitness(minWidth, maxWidth, set.width) +
+                 boundFitness(minHeight, maxHeight, set.height);
+        if (set.aspectRatio.ideal) {
+            bound += resize == Resize::None
+                             ? boundFitness(r.minAspectRatio(), r.maxAspectRatio(), set.aspectRatio)
+                             : boundFitness(minWidth / maxHeight, maxWidth / minHeight,
+                                            set.aspectRatio);
+        }
+        return bound;
+    }
+
+    // The key parts that depend only on the native mode (native distances, device order,
+    // defaults), with the best possible values elsewhere. A mode whose bound does not beat the
+    // best candidate so far is skipped before any geometry. Writes the tail of key_.
+    bool cannotWin(std::size_t deviceIndex, const NativeVideoMode& mode)
+    {
+        const std::size_t n = advanced_.size();
+        std::fill(key_.begin(), key_.begin() + static_cast<std::ptrdiff_t>(n + 1), 0.0);
+        for (std::size_t k = 0; k < n; ++k)
+            key_[n + 1 + k] = nativeDistance(advanced_[k], mode);
+        std::size_t i = 2 * n + 1;
+        key_[i++] = nativeDistance(basic_, mode);
+        key_[i++] = double(deviceIndex);
+        const double dh = mode.height - kDefaultHeight;
+        const double dw = mode.width - kDefaultWidth;
+        key_[i++] = dh * dh + dw * dw;
+        key_[i++] = fitness::relativeDistance(
+                std::clamp(kDefaultFrameRate, mode.minFrameRate, mode.maxFrameRate),
+                kDefaultFrameRate);
+        key_[i++] = 0.0;
+        return found_ && !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_);
+    }
+
+    void consider(std::size_t deviceIndex, const NativeVideoMode& mode, Resize resize)
+    {
+        Window window = initialWindow(mode, resize == Resize::CropAndScale).narrowed(basic_);
+        if (window.region.isEmpty() || !window.hasFrameRate())
+            return;
+        const std::size_t n = advanced_.size();
+
+        // Spec step 5: advanced sets in order; one that cannot hold together with the basic set
+        // and the advanced sets kept so far is skipped. Keeping it narrows the window.
+        for (std::size_t k = 0; k < n; ++k) {
+            const PreparedSet& set = advanced_[k];
+            bool satisfied = deviceAllows_[k] != 0 && set.allows(resize);
+            if (satisfied) {
+                const Window narrowed = window.narrowed(set);
+                satisfied = !narrowed.region.isEmpty() && narrowed.hasFrameRate();
+                if (satisfied)
+                    window = narrowed;
+            }
+            satisfied_[k] = satisfied ? 1 : 0;
+            key_[k] = satisfied ? 0.0 : 1.0;
+        }
+
+        // Without an ideal the track runs as fast as the window allows (no decimation unless
+        // a max asks for it); with one, as close to it as the window allows.
+        const double frameRate = basic_.frameRate.ideal
+                                         ? std::clamp(*basic_.frameRate.ideal, window.minFrameRate,
+                                                      window.maxFrameRate)
+                                         : window.maxFrameRate;
+
+        // First rank with lower bounds of the output-dependent fitness terms: most candidates
+        // lose there, before their output size is computed.
+        key_[n] = fitnessBound(basic_, basicDeviceFitness_, resize, window, frameRate);
+        for (std::size_t k = 0; k < n; ++k) {
+            nativeDistances_[k] = nativeDistance(advanced_[k], mode);
+            key_[n + 1 + k] = satisfied_[k] != 0 ? fitnessBound(advanced_[k], deviceFitness_[k],
+                                                                resize, window, frameRate) +
+                                                           nativeDistances_[k]
+                                                 : fitness::kInfinity;
+        }
+        // key_[2n+1 .. 2n+4] (native distance, device, defaults) are cannotWin()'s.
+        key_[2 * n + 5] = resize == Resize::None ? 0.0 : 1.0;
+        if (found_ && !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_))
+            return;
+
+        Output output;
+        output.frameRate = frameRate;
+        if (resize == Resize::None) {
+            output.width = mode.width;
+            output.height = mode.height;
+        } else {
+            const ResolutionIdeals ideals{basic_.height.ideal, basic_.width.ideal,
+                                          basic_.aspectRatio.ideal};
+            const ResolutionPoint point =
+                    window.region.closestPointToIdeal(ideals, mode.height, mode.width);
+            output.width = roundDimension(point.width, mode.width);
+            output.height = roundDimension(point.height, mode.height);
+        }
+        key_[n] = fitnessDistance(basic_, basicDeviceFitness_, resize, output);
+        for (std::size_t k = 0; k < n; ++k) {
+            if (satisfied_[k] != 0) {
+                key_[n + 1 + k] = fitnessDistance(advanced_[k], deviceFitness_[k], resize, output) +
+                                  nativeDistances_[k];
+            }
+        }
+        if (found_ && !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_))
+            return;
+
+        found_ = true;
+        // The mode-only tail stays valid for the other resize mode of this native mode.
+        std::copy(key_.begin(), key_.end(), bestKey_.begin());
+        bestDevice_ = deviceIndex;
+        bestMode_ = &mode;
+        bestResize_ = resize;
+        bestOutput_ = output;
+    }
+
+    VideoSelection selection() const
+    {
+        const VideoSourceCandidate& device = devices_[bestDevice_];
+        VideoSelection result;
+        result.deviceIndex = bestDevice_;
+        result.nativeMode = *bestMode_;
+        MediaTrackSettings& s = result.settings;
+        s.width = bestOutput_.width;
+        s.height = bestOutput_.height;
+        s.aspectRatio = double(bestOutput_.width) / bestOutput_.height;
+        s.frameRate = bestOutput_.frameRate;
+        s.resizeMode = std::string(resizeName(bestResize_));
+        s.facingMode = device.facingMode;
+        s.deviceId = device.deviceId;
+        s.groupId = device.groupId;
+        return result;
+    }
+
+    // Only when nothing was selected: a second pass finds the constraint to name.
+    Error overconstrained() const
+    {
+        std::array<bool, kConstraintNames.size()> satisfiable{};
+        std::optional<VideoConstraint> lastFailure;
+        for (const VideoSourceCandidate& device : devices_) {
+            for (const NativeVideoMode& mode : device.modes) {
+                if (!isUsable(mode))
+                    continue;
+                recordSatisfiable(device, mode, basic_, satisfiable);
+                if (auto failure = modeFailure(device, mode, basic_))
+                    lastFailure = failure;
+            }
+        }
+        std::optional<VideoConstraint> named;
+        for (std::size_t i = 0; i < satisfiable.size() && !named; ++i) {
+            if (!satisfiable[i])
+                named = static_cast<VideoConstraint>(i);
+        }
+        // Every required constraint can be met on its own but not together: name the one the
+        // last candidate failed, as Chromium does.
+        if (!named)
+            named = lastFailure;
+        const std::string_view name =
+                named ? kConstraintNames[static_cast<std::size_t>(*named)] : std::string_view();
+        return Error{ErrorName::OverconstrainedError,
+                     name.empty()
+                             ? std::string("no camera mode satisfies the constraints")
+                             : "no camera mode satisfies the " + std::string(name) + " constraint",
+                     std::string(name), 0};
+    }
+
+    std::span<const VideoSourceCandidate> devices_;
+    PreparedSet basic_;
+    std::vector<PreparedSet> advanced_;
+    std::size_t keySize_ = 0;
+    std::vector<double> key_;
+    std::vector<double> bestKey_;
+    std::vector<char> satisfied_;
+    std::vector<double> nativeDistances_;
+    // Per device, filled once: whether each advanced set's device-level constraints hold, and
+    // the device-level fitness of each set.
+    std::vector<char> deviceAllows_;
+    std::vector<double> deviceFitness_;
+    double basicDeviceFitness_ = 0;
+    bool found_ = false;
+    std::size_t bestDevice_ = 0;
+    const NativeVideoMode* bestMode_ = nullptr;
+    Resize bestResize_ = Resize::None;
+    Output bestOutput_;
+};
+
+} // namespace
+
+Result<VideoSelection> selectVideoSettings(const MediaTrackConstraints& constraints,
+                                           std::span<const VideoSourceCandidate> candidates)
+{
+    if (candidates.empty())
+        return Error{ErrorName::NotFoundError, "no camera is available", {}, 0};
+    return VideoSelector(constraints, candidates).run();
+}
+
+} // namespace usermedia
