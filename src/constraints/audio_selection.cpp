@@ -4,8 +4,8 @@
 // Candidates are device x native mode (no resampling yet), and the audio-processing switches
 // (echoCancellation, autoGainControl, noiseSuppression), which the core implements for every
 // source and so can take either value. Ranking, compared lexicographically:
-//   1. for each advanced set in order: satisfied (0) or not (1)   (spec step 5)
-//   2. fitness distance of the basic set                           (spec step 6)
+//   1. for each advanced set in order: satisfied (0) or not (1)   (spec: advanced sets)
+//   2. fitness distance of the basic set                           (spec: smallest distance)
 //   3. for each advanced set: its fitness distance                 (Chromium)
 //   4. device order; remaining ties go to the earlier mode.
 // Unconstrained switches default to on, and autoGainControl/noiseSuppression follow
@@ -194,7 +194,8 @@ Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constrai
             Switches switches;
             if (!switches.apply(constraints))
                 continue; // cannot happen: one set never requires both values
-            // Spec step 5: advanced sets in order, each kept if it can hold with those before.
+            // Spec, SelectSettings: advanced sets in order, each kept if it can hold with those
+            // before.
             for (std::size_t k = 0; k < n; ++k) {
                 satisfied[k] =
                         !failure(device, mode, advanced[k]) && switches.apply(*advanced[k].set);

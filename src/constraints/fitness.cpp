@@ -72,7 +72,8 @@ double relativeDistance(double a, double b)
 
 double numberFitness(double actual, const NumberRequirement& requirement)
 {
-    // Spec, fitness distance step 7: (actual == ideal) ? 0 : |actual - ideal| / max(...).
+    // Spec, fitness distance for numeric constraints: (actual == ideal) ? 0 : |actual - ideal| /
+    // max(...).
     return requirement.ideal ? relativeDistance(actual, *requirement.ideal) : 0.0;
 }
 

@@ -56,14 +56,18 @@ struct AudioSelection
 
 /**
  * Picks the device and settings that fit \p constraints best, in candidate order for ties.
- * Errors: OverconstrainedError naming the constraint; NotFoundError when there is no candidate.
+ * For video, `nativeMode` is the device's mode as given (a frame-rate range stays a range);
+ * the settings' size may be smaller (crop-and-scale) and their frame rate lower (decimation)
+ * than the mode's. Audio settings are a native mode as is, plus the processing switches.
+ * Errors: OverconstrainedError naming the constraint; NotFoundError when there is no candidate
+ * (or no usable mode). Thread: any (pure).
  */
 Result<VideoSelection> selectVideoSettings(const MediaTrackConstraints& constraints,
                                            std::span<const VideoSourceCandidate> candidates);
 Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constraints,
                                            std::span<const AudioSourceCandidate> candidates);
 
-/** getCapabilities() of a track on this device. */
+/** getCapabilities() of a track on this device. Thread: any (pure). */
 MediaTrackCapabilities videoCapabilities(const VideoSourceCandidate& candidate);
 MediaTrackCapabilities audioCapabilities(const AudioSourceCandidate& candidate);
 

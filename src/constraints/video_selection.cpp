@@ -8,8 +8,8 @@
 // computed analytically: the point of its allowed region closest to the ideals, as Chromium
 // chooses it (see resolution_region.h). Candidates are ranked by a distance vector compared
 // lexicographically, in Chromium's order where the spec leaves the choice open:
-//   1. for each advanced set in order: satisfied (0) or not (1)        (spec step 5)
-//   2. fitness distance of the basic set                                (spec step 6)
+//   1. for each advanced set in order: satisfied (0) or not (1)        (spec: advanced sets)
+//   2. fitness distance of the basic set                                (spec: smallest distance)
 //   3. for each advanced set: its fitness plus native distance          (Chromium)
 //   4. native distance: how far the native mode is from the basic set  (Chromium)
 //   5. defaults: device order, native size nearest 640x480, native frame rate nearest 30,
@@ -372,8 +372,8 @@ private:
             return;
         const std::size_t n = advanced_.size();
 
-        // Spec step 5: advanced sets in order; one that cannot hold together with the basic set
-        // and the advanced sets kept so far is skipped. Keeping it narrows the window.
+        // Spec, SelectSettings: advanced sets in order; one that cannot hold together with the
+        // basic set and the advanced sets kept so far is skipped. Keeping it narrows the window.
         for (std::size_t k = 0; k < n; ++k) {
             const PreparedSet& set = advanced_[k];
             bool satisfied = deviceAllows_[k] != 0 && set.allows(resize);

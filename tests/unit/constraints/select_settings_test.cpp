@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
-// SelectSettings with fitness distance. Each case cites the spec step it checks:
-//   [select N]  https://w3c.github.io/mediacapture-main/#dfn-selectsettings, step N
-//   [fitness N] https://w3c.github.io/mediacapture-main/#dfn-fitness-distance, step N
+// SelectSettings with fitness distance. Each case cites the part of the spec it checks:
+//   https://w3c.github.io/mediacapture-main/#dfn-selectsettings
+//     [select: required]  candidates must satisfy the basic set's required values
+//     [select: failed]    OverconstrainedError names a required constraint whose fitness
+//                         distance was infinite for every candidate
+//     [select: advanced]  advanced sets in order, skipping one no remaining candidate meets
+//     [select: choose]    the candidate with the smallest fitness distance
+//   https://w3c.github.io/mediacapture-main/#dfn-fitness-distance
+//     [fitness: numeric]  |actual - ideal| / max(|actual|, |ideal|)
+//     [fitness: string]   0 if the setting is one of the ideals, else 1
 //   [chromium]  a choice the spec leaves open, made as Chromium does
 #include "constraints/select_settings.h"
 
@@ -76,7 +83,7 @@ Error overconstrained(const MediaTrackConstraints& c, const std::vector<VideoSou
 
 const std::vector<VideoSourceCandidate> kOneCamera{fakeCamera("cam0")};
 
-// [select 6] + [chromium]: without constraints every candidate has fitness 0; Chromium picks
+// [select: choose] + [chromium]: without constraints every candidate has fitness 0; Chromium picks
 // the native mode nearest 640x480@30 and keeps its size and rate.
 TEST(SelectVideoSettings, NoConstraintsGiveNativeModeNearest640x480)
 {
@@ -95,7 +102,7 @@ TEST(SelectVideoSettings, NoConstraintsGiveNativeModeNearest640x480)
     EXPECT_EQ(fast.settings.frameRate, 60);
 }
 
-// [fitness 7] the ideal width is met exactly by cropping/scaling; [chromium] the other
+// [fitness: numeric] the ideal width is met exactly by cropping/scaling; [chromium] the other
 // dimension keeps the aspect ratio of the smallest native mode that contains the ideal.
 TEST(SelectVideoSettings, IdealWidthKeepsNativeAspectRatio)
 {
@@ -120,7 +127,7 @@ TEST(SelectVideoSettings, ExactWidthRoundsTheDerivedHeight)
     EXPECT_EQ(sizeOf(select(c, kOneCamera)), (Size{1000, 563})); // 562.5 rounds up
 }
 
-// [select 3]: a required constraint no candidate satisfies is the one named.
+// [select: required] + [select: failed]: the constraint no candidate satisfies is named.
 TEST(SelectVideoSettings, UnsatisfiableRequiredValueNamesTheConstraint)
 {
     MediaTrackConstraints c;
@@ -150,7 +157,7 @@ TEST(SelectVideoSettings, UnsatisfiableRequiredValueNamesTheConstraint)
     EXPECT_NE(e.message.find("deviceId"), std::string::npos);
 }
 
-// [select 3]: when every constraint can be met alone but not together, the last candidate's
+// [select: failed]: when every constraint can be met alone but not together, the last candidate's
 // first failure is named ([chromium]).
 TEST(SelectVideoSettings, JointlyUnsatisfiableNamesALikelyCulprit)
 {
@@ -206,7 +213,7 @@ TEST(SelectVideoSettings, IntegerConstraintsAreTruncated)
     EXPECT_EQ(sizeOf(select(c, kOneCamera)), (Size{96, 96}));
 }
 
-// [select 5]: advanced sets are tried in order; one that cannot hold with the previous ones
+// [select: advanced]: advanced sets are tried in order; one that cannot hold with the previous ones
 // is skipped, the others must all hold.
 TEST(SelectVideoSettings, AdvancedSetsApplyInOrderAndSkipTheUnsatisfiable)
 {
@@ -237,7 +244,7 @@ TEST(SelectVideoSettings, AdvancedSetsApplyInOrderAndSkipTheUnsatisfiable)
     EXPECT_EQ(select(c, kOneCamera).settings.frameRate, 20);
 }
 
-// [fitness 8]: string constraints: 0 when the setting is an ideal value, else 1.
+// [fitness: string] 0 when the setting is an ideal value, else 1.
 TEST(SelectVideoSettings, IdealDeviceIdPrefersThatDevice)
 {
     const std::vector<VideoSourceCandidate> cams{fakeCamera("a"), fakeCamera("b")};
@@ -287,7 +294,7 @@ TEST(SelectVideoSettings, ResizeModeNoneKeepsNativeSizes)
     c.resizeMode = ConstrainString::exactly({"bogus"});
     EXPECT_EQ(overconstrained(c, kOneCamera).constraint, "resizeMode");
 
-    // [fitness 8] an ideal crop-and-scale is honoured even at the native size.
+    // [fitness: string] an ideal crop-and-scale is honoured even at the native size.
     c = {};
     c.resizeMode = ConstrainString::idealOf({"crop-and-scale"});
     EXPECT_EQ(select(c, kOneCamera).settings.resizeMode, "crop-and-scale");
@@ -382,7 +389,7 @@ AudioSelection selectAudio(const MediaTrackConstraints& c)
     return result ? *result : AudioSelection{};
 }
 
-// [select 6] + [chromium]: ties go to the first device and mode; processing is on by default.
+// [select: choose] + [chromium]: ties go to the first device and mode; processing is on by default.
 TEST(SelectAudioSettings, DefaultsToFirstModeWithProcessingOn)
 {
     const AudioSelection s = selectAudio({});
@@ -399,7 +406,7 @@ TEST(SelectAudioSettings, DefaultsToFirstModeWithProcessingOn)
     EXPECT_FALSE(s.settings.width);
 }
 
-// [fitness 7] nearest native values.
+// [fitness: numeric] nearest native values.
 TEST(SelectAudioSettings, IdealValuesPickTheNearestMode)
 {
     MediaTrackConstraints c;
@@ -433,7 +440,7 @@ TEST(SelectAudioSettings, ProcessingSwitches)
     EXPECT_EQ(s.settings.autoGainControl, true);
     EXPECT_EQ(s.settings.noiseSuppression, false);
 
-    // [select 5] an advanced set contradicting a required switch is skipped.
+    // [select: advanced] an advanced set contradicting a required switch is skipped.
     MediaTrackConstraintSet wantsEcho;
     wantsEcho.echoCancellation = ConstrainBoolean::exactly(true);
     wantsEcho.channelCount = ConstrainNumber::exactly(2);
