@@ -171,22 +171,27 @@ private:
             }
             Result<void> written = write_(*item);
             item.reset(); // give the frame back to its pool before taking the lock again
-
-            std::vector<std::optional<Item>> discarded;
-            {
-                std::lock_guard lock(mutex_);
-                if (written) {
-                    ++written_;
-                    continue;
-                }
-                failure_ = written.error();
-                dropped_ += count_;
-                count_ = 0;
-                // Swap the ring out so the frames are released outside the lock.
-                discarded = std::exchange(slots_, std::vector<std::optional<Item>>(capacity_));
+            if (!written) {
+                stop(written.error());
+                return;
             }
-            return;
+            std::lock_guard lock(mutex_);
+            ++written_;
         }
+    }
+
+    /** Records the first error and discards what is queued. Thread: the worker. */
+    void stop(const Error& error)
+    {
+        std::vector<std::optional<Item>> discarded(capacity_);
+        {
+            std::lock_guard lock(mutex_);
+            failure_ = error;
+            dropped_ += count_;
+            count_ = 0;
+            slots_.swap(discarded);
+        }
+        // `discarded` releases the queued frames here, outside the lock.
     }
 
     const std::size_t capacity_;

@@ -32,8 +32,13 @@ enum class WavSampleFormat
  * Crash safety: the header is written up front with the sizes of what the file holds, and is
  * patched in place after every ~1 s of audio (Options::headerPatchIntervalFrames) and at
  * close(). The sizes it states never exceed the data on disk (data is written before the header
- * is patched), so a file cut off at any point is a valid WAV holding all but at most the last
- * interval.
+ * is patched), so a file cut off at any point (the process crashed, a copy was taken while
+ * recording) is a valid WAV holding all but at most the last interval. Against power loss only
+ * close() guarantees anything: it fsyncs.
+ *
+ * Channels are stored interleaved in the track's order with the plain fmt chunk, not
+ * WAVE_FORMAT_EXTENSIBLE: no speaker layout is recorded (tracks do not report one); FFmpeg and
+ * SoX read such files with any channel count.
  *
  * Size limit: RIFF sizes are 32-bit. A buffer that would take the file past 4 GiB is refused
  * with an error before anything overflows; the header is then patched to the data written and

@@ -23,6 +23,7 @@ using testing::TempDir;
 
 bool haveFfprobe()
 {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): called before any thread of the test starts.
     return std::system("command -v ffprobe >/dev/null 2>&1") == 0;
 }
 
@@ -86,9 +87,9 @@ TEST_F(Ffprobe, ReadsS16AndF32Wav)
         const std::string path = dir_.file(std::string(codec) + ".wav");
         auto writer = WavWriter::create(path, 48000, 2, format);
         ASSERT_TRUE(writer) << writer.error().message;
-        for (int i = 0; i < 100; ++i) // 1 s of 10 ms buffers
-            ASSERT_TRUE(
-                    (*writer)->write(makeAudio<float>(48000, 2, std::vector<float>(960, 0.1F))));
+        const AudioBuffer tenMs = makeAudio<float>(48000, 2, std::vector<float>(960, 0.1F));
+        for (int i = 0; i < 100; ++i) // 1 s
+            ASSERT_TRUE((*writer)->write(tenMs));
         ASSERT_TRUE((*writer)->close());
 
         const nlohmann::json stream = probeStream(

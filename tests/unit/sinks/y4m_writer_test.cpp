@@ -52,10 +52,9 @@ std::vector<std::uint8_t> expectedRecord(VideoPixelFormat format, int width, int
     for (int component = 0; component < 2; ++component) {
         for (int row = 0; row < chromaHeight; ++row) {
             for (int x = 0; x < chromaWidth; ++x) {
-                if (format == VideoPixelFormat::I420)
-                    out.push_back(pattern(1 + component, row, x));
-                else
-                    out.push_back(pattern(1, row, 2 * x + component));
+                const bool planar = format == VideoPixelFormat::I420;
+                out.push_back(planar ? pattern(1 + component, row, x)
+                                     : pattern(1, row, 2 * x + component));
             }
         }
     }
@@ -319,7 +318,7 @@ TEST(Y4mWriter, AFailedWriteLeavesOnlyWholeFramesAndStopsTheWriter)
     const pid_t child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        std::signal(SIGXFSZ, SIG_IGN);
+        (void)std::signal(SIGXFSZ, SIG_IGN); // get EFBIG instead of being killed
         const rlimit limit{head.size() + 2 * record + 10, RLIM_INFINITY};
         if (::setrlimit(RLIMIT_FSIZE, &limit) != 0)
             ::_exit(1);
