@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <usermedia/export.h>
 
@@ -58,6 +59,15 @@ UM_EXPORT LegacyErrorCode legacyErrorCode(ErrorName name);
  */
 struct UM_EXPORT Error
 {
+    Error() = default;
+    Error(ErrorName errorName, std::string errorMessage, std::string failedConstraint = {},
+          int osErrorNumber = 0)
+        : name(errorName),
+          message(std::move(errorMessage)),
+          constraint(std::move(failedConstraint)),
+          osError(osErrorNumber)
+    {}
+
     ErrorName name = ErrorName::TypeError;
     std::string message;
     std::string constraint;

@@ -220,12 +220,13 @@ CLI::App* addCaptureCommand(CLI::App& app, CaptureCommand& command)
 {
     auto* capture = app.add_subcommand("capture", "Record video to PREFIX.y4m and audio to "
                                                   "PREFIX.wav");
-    capture->description(
+    // The short description is listed by `usermedia --help`; the details go below the options.
+    const std::string details =
             "Open the camera and/or microphone (getUserMedia) and record: video as I420 to\n"
             "PREFIX.y4m, audio as 16-bit PCM to PREFIX.wav, at the tracks' settings. Stops after\n"
             "--duration seconds, after --frames video frames, on Ctrl-C (keeping what was\n"
             "recorded), or when a device goes away. Prints a summary per track; on a terminal a\n"
-            "live status line shows progress. Without --constraints, --video or --audio: both.");
+            "live status line shows progress. Without --constraints, --video or --audio: both.";
     addConstraintOptions(*capture, command.constraints);
     capture->add_option("--duration", command.durationSeconds, "Seconds to record (default 5)")
             ->type_name("SECONDS")
@@ -237,7 +238,7 @@ CLI::App* addCaptureCommand(CLI::App& app, CaptureCommand& command)
             ->type_name("N")
             ->check(CLI::PositiveNumber);
     addCommonOptions(*capture, command.common);
-    capture->footer(capture->get_footer() +
+    capture->footer(details + "\n\n" + capture->get_footer() +
                     "\n\nExit status: 0 when the recording completed or was interrupted with "
                     "Ctrl-C,\n1 when the request failed, a device went away or a file could not "
                     "be written,\n2 for usage errors.\n\nExamples:\n"

@@ -58,16 +58,17 @@ void printText(const std::vector<MediaDeviceInfo>& devices)
 CLI::App* addDevicesCommand(CLI::App& app, DevicesCommand& command)
 {
     auto* devices = app.add_subcommand("devices", "List the cameras and microphones");
-    devices->description(
+    // The short description is listed by `usermedia --help`; the details go below the options.
+    const std::string details =
             "List the cameras and microphones, one per line: kind, label, deviceId, groupId.\n"
             "As in a browser, labels and ids are hidden until permission is granted: with --allow\n"
             "everything is shown; with --deny only the kinds; otherwise usermedia asks on the\n"
-            "terminal first (one question for the kinds present).");
+            "terminal first (one question for the kinds present).";
     devices->add_flag("--json", command.json,
                       "Print a JSON array of {deviceId, kind, label, groupId}, in enumeration "
                       "order");
     addCommonOptions(*devices, command.common);
-    devices->footer(devices->get_footer() +
+    devices->footer(details + "\n\n" + devices->get_footer() +
                     "\n\nExamples:\n"
                     "  usermedia devices --fake --allow\n"
                     "  usermedia devices --fake-devices cameras.json --allow --json");

@@ -48,16 +48,17 @@ CLI::App* addProbeCommand(CLI::App& app, ProbeCommand& command)
 {
     auto* probe = app.add_subcommand(
             "probe", "Show which device and settings a request would get, without opening it");
-    probe->description(
+    // The short description is listed by `usermedia --help`; the details go below the options.
+    const std::string details =
             "Resolve constraints as getUserMedia would (permission, then device and settings\n"
             "selection) and print the chosen device and its settings, or the error, without\n"
-            "opening any device. Without --constraints, --video or --audio: video and audio.");
+            "opening any device. Without --constraints, --video or --audio: video and audio.";
     addConstraintOptions(*probe, command.constraints);
     probe->add_flag("--json", command.json,
                     "Print {\"video\": {deviceId, label, settings}, \"audio\": {...}}, or "
                     "{\"error\": {name, constraint, message}}");
     addCommonOptions(*probe, command.common);
-    probe->footer(probe->get_footer() +
+    probe->footer(details + "\n\n" + probe->get_footer() +
                   "\n\nExit status: 0 when the request can be satisfied, 1 when it fails, 2 for "
                   "usage errors.\n\nExamples:\n"
                   "  usermedia probe --fake --allow --video 1280x720@30\n"
