@@ -116,9 +116,10 @@ public:
             status.dropped += stats.dropped;
             if (recorder->isVideo()) {
                 status.videoFrames = stats.accepted;
-                if (elapsed.count() > 0)
+                if (elapsed.count() > 0) {
                     status.videoFps = static_cast<double>(stats.accepted) * 1e9 /
                                       static_cast<double>(elapsed.count());
+                }
             } else {
                 status.hasAudio = true;
                 if (auto level = recorder->takeRecentPeakDbfs())
@@ -167,7 +168,7 @@ void printSummary(const TrackRecorder& recorder)
     char rate[32] = "-";
     if (recorder.isVideo()) {
         if (stats.measuredRate)
-            std::snprintf(rate, sizeof rate, "%.1f", *stats.measuredRate);
+            (void)std::snprintf(rate, sizeof rate, "%.1f", *stats.measuredRate);
         std::cout << "frames " << stats.written << " written, " << stats.dropped << " dropped, "
                   << rate << " fps measured\n";
     } else {
@@ -188,7 +189,7 @@ void discard(Recorders& recorders)
 {
     for (auto& recorder : recorders) {
         (void)recorder->finish();
-        std::remove(recorder->path().c_str());
+        (void)std::remove(recorder->path().c_str());
     }
     recorders.clear();
 }

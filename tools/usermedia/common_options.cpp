@@ -63,10 +63,11 @@ Result<Session> Session::open(const CommonOptions& options)
 {
     MediaDevicesOptions setup;
     setup.origin = options.origin;
-    if (options.fake)
+    if (options.fake) {
         setup.fakeDevices = "default";
-    else if (!options.fakeDevicesFile.empty())
+    } else if (!options.fakeDevicesFile.empty()) {
         setup.fakeDevices = fakeDevicesPath(options.fakeDevicesFile);
+    }
     setup.permissionPolicy = options.allow  ? PermissionPolicy::AllowAll
                              : options.deny ? PermissionPolicy::DenyAll
                                             : PermissionPolicy::Prompt;

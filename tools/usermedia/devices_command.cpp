@@ -27,10 +27,11 @@ void askForLabels(Session& session, const std::vector<MediaDeviceInfo>& devices)
     for (const auto& device : devices) {
         if (!hidden(device))
             continue;
-        if (device.kind == MediaDeviceKind::VideoInput)
+        if (device.kind == MediaDeviceKind::VideoInput) {
             ask.video.emplace();
-        else if (device.kind == MediaDeviceKind::AudioInput)
+        } else if (device.kind == MediaDeviceKind::AudioInput) {
             ask.audio.emplace();
+        }
     }
     if (!ask.video && !ask.audio)
         return;

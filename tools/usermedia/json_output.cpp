@@ -11,7 +11,7 @@ std::string valueText(const OrderedJson& value)
 {
     if (value.is_number_float()) {
         char text[32];
-        std::snprintf(text, sizeof text, "%.6g", value.get<double>());
+        (void)std::snprintf(text, sizeof text, "%.6g", value.get<double>());
         return text;
     }
     if (value.is_string())

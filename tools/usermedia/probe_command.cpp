@@ -35,10 +35,11 @@ int fail(const Error& error, bool json, Session* session)
         out["error"] = errorJson(error);
         std::cout << out.dump(2) << '\n';
     }
-    if (session)
+    if (session) {
         session->reportError(error);
-    else
+    } else {
         printError(error);
+    }
     return kExitFailure;
 }
 

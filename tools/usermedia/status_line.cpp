@@ -19,7 +19,7 @@ std::string formatDbfs(double dbfs)
     if (!std::isfinite(dbfs))
         return "-inf dBFS";
     char text[32];
-    std::snprintf(text, sizeof text, "%.0f dBFS", dbfs);
+    (void)std::snprintf(text, sizeof text, "%.0f dBFS", dbfs);
     return text;
 }
 
@@ -38,23 +38,24 @@ std::string formatStatus(const CaptureStatus& status)
 {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(status.elapsed).count();
     char text[64];
-    std::snprintf(text, sizeof text, "\u25CF REC  %02lld:%02lld",
-                  static_cast<long long>(seconds / 60), static_cast<long long>(seconds % 60));
+    (void)std::snprintf(text, sizeof text, "\u25CF REC  %02lld:%02lld",
+                        static_cast<long long>(seconds / 60), static_cast<long long>(seconds % 60));
     std::string line = text;
     if (status.videoFrames) {
         line += "  frames " + std::to_string(*status.videoFrames);
         if (status.videoFps) {
-            std::snprintf(text, sizeof text, "  %.1f fps", *status.videoFps);
+            (void)std::snprintf(text, sizeof text, "  %.1f fps", *status.videoFps);
             line += text;
         }
     }
     line += "  dropped " + std::to_string(status.dropped);
     if (status.hasAudio) {
         line += "  audio ";
-        if (status.audioDbfs)
+        if (status.audioDbfs) {
             line += formatDbfs(*status.audioDbfs) + " " + levelMeter(*status.audioDbfs);
-        else
+        } else {
             line += "-- " + levelMeter(-std::numeric_limits<double>::infinity());
+        }
     }
     return line;
 }
