@@ -392,8 +392,12 @@ private:
                 auto again = weak.lock();
                 if (!again)
                     return;
-                const auto source = again->openSource(deviceId);
-                again->sources_.erase(deviceId);
+                // Look the source up directly: openSource() skips failed sources.
+                const auto it = again->sources_.find(deviceId);
+                if (it == again->sources_.end())
+                    return;
+                const auto source = it->second.lock();
+                again->sources_.erase(it);
                 if (!source)
                     return;
                 for (const auto& track : source->tracks())
