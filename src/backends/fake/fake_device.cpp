@@ -35,16 +35,13 @@ public:
           frameRate_(mode.maxFrameRate)
     {}
 
-    nanoseconds due(std::uint64_t frame) const override
-    {
-        // Rounded, not truncated, so that whole seconds land exactly (frame 30 at 30 fps is 1 s).
-        const long double offset = static_cast<long double>(frame) * 1e9L / frameRate_;
-        return start_ + nanoseconds(std::llround(offset));
-    }
+    // A frame can be delivered once its exposure is over, one period after it began (like a
+    // real sensor's readout, and like an audio chunk); so nothing arrives at start() itself.
+    nanoseconds due(std::uint64_t frame) const override { return exposureStart(frame + 1); }
 
     Result<void> deliver(std::uint64_t frame, CaptureSink& sink) override
     {
-        auto native = generator_.generate(frame, due(frame));
+        auto native = generator_.generate(frame, exposureStart(frame));
         if (!native)
             return native.error();
         sink.onVideoFrame(*native);
@@ -52,6 +49,13 @@ public:
     }
 
 private:
+    nanoseconds exposureStart(std::uint64_t frame) const
+    {
+        // Rounded, not truncated, so that whole seconds land exactly (frame 30 at 30 fps is 1 s).
+        const long double offset = static_cast<long double>(frame) * 1e9L / frameRate_;
+        return start_ + nanoseconds(std::llround(offset));
+    }
+
     VideoGenerator generator_;
     nanoseconds start_;
     double frameRate_;

@@ -156,12 +156,12 @@ TEST_F(FakeFaults, StallLeavesAGapInFrameNumbers)
     auto device = backend_->open("stall");
     ASSERT_TRUE(device.has_value());
     ASSERT_TRUE((*device)->start(sink_).has_value());
-    clock_->advance(milliseconds(300)); // frames 0..9 are due
+    clock_->advance(milliseconds(300)); // frames 0..8 are over
     (*device)->stop();
     std::vector<std::uint64_t> numbers;
     for (const auto& frame : sink_.frames())
         numbers.push_back(frame.frameNumber);
-    EXPECT_THAT(numbers, ElementsAre(0, 1, 2, 7, 8, 9));
+    EXPECT_THAT(numbers, ElementsAre(0, 1, 2, 7, 8));
     EXPECT_TRUE(sink_.errors().empty());
 }
 

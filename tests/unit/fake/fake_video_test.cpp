@@ -122,7 +122,8 @@ protected:
     RecordingSink sink_;
 };
 
-// Frame n is due at start + n / fps: frame 0 at once, then exactly fps frames per second.
+// Frame n is delivered once its exposure is over, at start + (n + 1) / fps, and stamped with
+// start + n / fps: nothing at start() itself, then exactly fps frames per second.
 TEST_F(FakeVideo, DeliversExactlyFpsFramesPerSecondOfClockTime)
 {
     auto device = open(
@@ -130,13 +131,16 @@ TEST_F(FakeVideo, DeliversExactlyFpsFramesPerSecondOfClockTime)
     const nanoseconds start = clock_->now();
     ASSERT_TRUE(device->start(sink_).has_value());
     clock_->settle();
-    EXPECT_EQ(sink_.frames().size(), 1U);
-    clock_->advance(seconds(2));
-    clock_->advance(milliseconds(33)); // not yet frame 61's due time (2.0333 s)
+    EXPECT_EQ(sink_.frames().size(), 0U);
+    clock_->advance(milliseconds(33)); // not yet frame 0's due time (33.3 ms)
+    EXPECT_EQ(sink_.frames().size(), 0U);
+    clock_->advance(seconds(2) - milliseconds(33));
+    EXPECT_EQ(sink_.frames().size(), 60U);
+    clock_->advance(milliseconds(33)); // not yet frame 60's due time (2.0333 s)
     device->stop();
 
     const auto frames = sink_.frames();
-    ASSERT_EQ(frames.size(), 61U);
+    ASSERT_EQ(frames.size(), 60U);
     for (std::size_t n = 0; n < frames.size(); ++n) {
         EXPECT_EQ(frames[n].frameNumber, n);
         const auto expected = start + nanoseconds(std::llround(double(n) * 1e9 / 30));
@@ -189,9 +193,10 @@ TEST_F(FakeVideo, ConfigureChoosesModeAndRate)
     clock_->advance(seconds(1));
     device->stop();
     const auto frames = sink_.frames();
-    ASSERT_EQ(frames.size(), 11U);
+    ASSERT_EQ(frames.size(), 10U);
     EXPECT_EQ(frames.back().format, NativePixelFormat::NV12);
-    EXPECT_EQ(frames.back().frameNumber, 10U);
+    EXPECT_EQ(frames.back().frameNumber, 9U);
+    EXPECT_EQ(frames.back().timestamp, seconds(1) + milliseconds(900));
 }
 
 TEST_F(FakeVideo, RestartsFromFrameZeroAtTheNewStartTime)
@@ -203,17 +208,18 @@ TEST_F(FakeVideo, RestartsFromFrameZeroAtTheNewStartTime)
     device->stop();
     device->stop();              // idempotent
     clock_->advance(seconds(5)); // nothing runs while stopped
-    ASSERT_EQ(sink_.frames().size(), 3U);
+    ASSERT_EQ(sink_.frames().size(), 2U);
 
     const nanoseconds restart = clock_->now();
     ASSERT_TRUE(device->start(sink_).has_value());
-    clock_->advance(milliseconds(100));
+    clock_->advance(milliseconds(200));
     device->stop();
     const auto frames = sink_.frames();
-    ASSERT_EQ(frames.size(), 5U);
-    EXPECT_EQ(frames[3].frameNumber, 0U);
-    EXPECT_EQ(frames[3].timestamp, restart);
-    EXPECT_EQ(frames[4].timestamp, restart + milliseconds(100));
+    ASSERT_EQ(frames.size(), 4U);
+    EXPECT_EQ(frames[2].frameNumber, 0U);
+    EXPECT_EQ(frames[2].timestamp, restart);
+    EXPECT_EQ(frames[3].frameNumber, 1U);
+    EXPECT_EQ(frames[3].timestamp, restart + milliseconds(100));
 }
 
 // stop() must not wait for the clock: this one never moves.
@@ -224,7 +230,7 @@ TEST_F(FakeVideo, StopJoinsWhileTheClockStandsStill)
     ASSERT_TRUE(device->start(sink_).has_value());
     clock_->settle();
     device->stop();
-    EXPECT_EQ(sink_.frames().size(), 1U);
+    EXPECT_TRUE(sink_.frames().empty()); // frame 0 is not over before the clock moves
     // And a device destroyed while capturing stops itself.
     ASSERT_TRUE(device->start(sink_).has_value());
     device.reset();
@@ -256,7 +262,7 @@ TEST_P(FakeVideoFormats, ProduceTheRightBytesAndAReadablePattern)
     clock_->advance(milliseconds(100));
     device->stop();
     const auto frames = sink_.frames();
-    ASSERT_EQ(frames.size(), 4U);
+    ASSERT_EQ(frames.size(), 3U);
     EXPECT_EQ(VideoGenerator::frameSize(c.format, c.width, c.height), c.bytes);
     for (const RecordedFrame& frame : frames) {
         EXPECT_EQ(frame.format, c.format);
