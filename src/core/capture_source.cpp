@@ -2,6 +2,7 @@
 #include "core/capture_source.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "base/log.h"
 #include "core/track_impl.h"
@@ -53,9 +54,10 @@ std::shared_ptr<PixelBuffer> FrameVariants::make(VideoPixelFormat format, int wi
 
 // ---- CaptureSource ------------------------------------------------------------------------
 
-Result<std::shared_ptr<CaptureSource>> CaptureSource::openVideo(const RegisteredDevice& device,
-                                                                const NativeVideoMode& mode,
-                                                                FailureHandler onFailure)
+// Opens, configures (video or audio mode) and starts a device; shared by both kinds.
+template <typename Mode>
+Result<std::shared_ptr<CaptureSource>>
+CaptureSource::open(const RegisteredDevice& device, const Mode& mode, FailureHandler onFailure)
 {
     auto opened = device.backend->open(device.description.id);
     if (!opened)
@@ -64,27 +66,27 @@ Result<std::shared_ptr<CaptureSource>> CaptureSource::openVideo(const Registered
         return configured.error();
     auto source = std::shared_ptr<CaptureSource>(
             new CaptureSource(device, std::move(*opened), std::move(onFailure)));
-    source->videoMode_ = mode;
+    if constexpr (std::is_same_v<Mode, NativeVideoMode>)
+        source->videoMode_ = mode;
+    else
+        source->audioMode_ = mode;
     if (auto started = source->start(); !started)
         return started.error();
     return source;
+}
+
+Result<std::shared_ptr<CaptureSource>> CaptureSource::openVideo(const RegisteredDevice& device,
+                                                                const NativeVideoMode& mode,
+                                                                FailureHandler onFailure)
+{
+    return open(device, mode, std::move(onFailure));
 }
 
 Result<std::shared_ptr<CaptureSource>> CaptureSource::openAudio(const RegisteredDevice& device,
                                                                 const NativeAudioMode& mode,
                                                                 FailureHandler onFailure)
 {
-    auto opened = device.backend->open(device.description.id);
-    if (!opened)
-        return opened.error();
-    if (auto configured = (*opened)->configure(mode); !configured)
-        return configured.error();
-    auto source = std::shared_ptr<CaptureSource>(
-            new CaptureSource(device, std::move(*opened), std::move(onFailure)));
-    source->audioMode_ = mode;
-    if (auto started = source->start(); !started)
-        return started.error();
-    return source;
+    return open(device, mode, std::move(onFailure));
 }
 
 CaptureSource::CaptureSource(const RegisteredDevice& device, std::unique_ptr<Device> opened,

@@ -97,6 +97,9 @@ public:
 private:
     CaptureSource(const RegisteredDevice& device, std::unique_ptr<Device> opened,
                   FailureHandler onFailure);
+    template <typename Mode>
+    static Result<std::shared_ptr<CaptureSource>> open(const RegisteredDevice& device,
+                                                       const Mode& mode, FailureHandler onFailure);
     Result<void> start();
     void stopDevice();
     std::shared_ptr<PixelBufferPool> pool(VideoPixelFormat format, int width, int height);

@@ -250,8 +250,56 @@ private:
         return source;
     }
 
-    // SelectSettings for both kinds. A device already capturing offers only its running mode,
-    // so its other tracks are not disturbed (Chromium does the same).
+    // SelectSettings over the devices of one kind. A device already capturing offers only its
+    // running mode, so its other tracks are not disturbed (Chromium does the same).
+    Result<PlannedTrack> planKind(const std::vector<RegisteredDevice>& devices,
+                                  const MediaTrackConstraints& constraints, MediaDeviceKind kind)
+    {
+        const bool video = kind == MediaDeviceKind::VideoInput;
+        std::vector<const RegisteredDevice*> matches;
+        std::vector<VideoSourceCandidate> videoCandidates;
+        std::vector<AudioSourceCandidate> audioCandidates;
+        for (const auto& device : devices) {
+            if (device.description.kind != kind)
+                continue;
+            matches.push_back(&device);
+            const auto running = openSource(device.deviceId);
+            if (video) {
+                videoCandidates.push_back(videoCandidate(device));
+                if (running)
+                    videoCandidates.back().modes = {running->videoMode()};
+            } else {
+                audioCandidates.push_back(audioCandidate(device));
+                if (running)
+                    audioCandidates.back().modes = {running->audioMode()};
+            }
+        }
+        if (matches.empty())
+            return Error{ErrorName::NotFoundError,
+                         video ? "no camera was found" : "no microphone was found"};
+        PlannedTrack planned;
+        if (video) {
+            auto selected = selectVideoSettings(constraints, videoCandidates);
+            if (!selected)
+                return selected.error();
+            planned.device = *matches[selected->deviceIndex];
+            planned.videoMode = selected->nativeMode;
+            planned.settings = selected->settings;
+            planned.capabilities = videoCapabilities(videoCandidate(planned.device));
+        } else {
+            auto selected = selectAudioSettings(constraints, audioCandidates);
+            if (!selected)
+                return selected.error();
+            planned.device = *matches[selected->deviceIndex];
+            planned.audioMode = selected->nativeMode;
+            planned.settings = selected->settings;
+            planned.capabilities = audioCapabilities(audioCandidate(planned.device));
+        }
+        planned.constraints = constraints;
+        return planned;
+    }
+
+    // SelectSettings for each requested kind.
     Result<Plan> plan(const MediaStreamConstraints& constraints)
     {
         if (!constraints.video && !constraints.audio)
@@ -259,54 +307,16 @@ private:
         const auto devices = registry_->enumerate();
         Plan plan;
         if (constraints.audio) {
-            std::vector<const RegisteredDevice*> matches;
-            std::vector<AudioSourceCandidate> candidates;
-            for (const auto& device : devices) {
-                if (device.description.kind != MediaDeviceKind::AudioInput)
-                    continue;
-                auto candidate = audioCandidate(device);
-                if (auto source = openSource(device.deviceId))
-                    candidate.modes = {source->audioMode()};
-                matches.push_back(&device);
-                candidates.push_back(std::move(candidate));
-            }
-            if (candidates.empty())
-                return Error{ErrorName::NotFoundError, "no microphone was found", {}, 0};
-            auto selected = selectAudioSettings(*constraints.audio, candidates);
-            if (!selected)
-                return selected.error();
-            const RegisteredDevice& device = *matches[selected->deviceIndex];
-            plan.audio = PlannedTrack{device,
-                                      {},
-                                      selected->nativeMode,
-                                      selected->settings,
-                                      *constraints.audio,
-                                      audioCapabilities(audioCandidate(device))};
+            auto planned = planKind(devices, *constraints.audio, MediaDeviceKind::AudioInput);
+            if (!planned)
+                return planned.error();
+            plan.audio = std::move(*planned);
         }
         if (constraints.video) {
-            std::vector<const RegisteredDevice*> matches;
-            std::vector<VideoSourceCandidate> candidates;
-            for (const auto& device : devices) {
-                if (device.description.kind != MediaDeviceKind::VideoInput)
-                    continue;
-                auto candidate = videoCandidate(device);
-                if (auto source = openSource(device.deviceId))
-                    candidate.modes = {source->videoMode()};
-                matches.push_back(&device);
-                candidates.push_back(std::move(candidate));
-            }
-            if (candidates.empty())
-                return Error{ErrorName::NotFoundError, "no camera was found", {}, 0};
-            auto selected = selectVideoSettings(*constraints.video, candidates);
-            if (!selected)
-                return selected.error();
-            const RegisteredDevice& device = *matches[selected->deviceIndex];
-            plan.video = PlannedTrack{device,
-                                      selected->nativeMode,
-                                      {},
-                                      selected->settings,
-                                      *constraints.video,
-                                      videoCapabilities(videoCandidate(device))};
+            auto planned = planKind(devices, *constraints.video, MediaDeviceKind::VideoInput);
+            if (!planned)
+                return planned.error();
+            plan.video = std::move(*planned);
         }
         return plan;
     }
