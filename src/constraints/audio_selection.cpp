@@ -127,12 +127,13 @@ struct Switches
         std::array<bool, 3> values{};
         for (std::size_t i = 0; i < kMembers.size(); ++i) {
             const auto& constraint = basic.*kMembers[i];
-            if (fixed[i])
+            if (fixed[i]) {
                 values[i] = *fixed[i];
-            else if (constraint && constraint->ideal)
+            } else if (constraint && constraint->ideal) {
                 values[i] = *constraint->ideal;
-            else
+            } else {
                 values[i] = i == 0 ? true : values[0];
+            }
         }
         return values;
     }
@@ -218,9 +219,10 @@ Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constrai
         }
     }
 
-    if (!found && !anyMode)
+    if (!found && !anyMode) {
         return Error{
                 ErrorName::NotFoundError, "no microphone with a usable mode is available", {}, 0};
+    }
     if (!found) {
         std::optional<AudioConstraint> named;
         for (std::size_t i = 0; i < ok.size() && !named; ++i) {

@@ -116,9 +116,10 @@ Result<ConstrainString> parseStringConstraint(const Json& value, const std::stri
         return kind == SetKind::Basic ? ConstrainString::idealOf(std::move(*list))
                                       : ConstrainString::exactly(std::move(*list));
     }
-    if (!value.is_object())
+    if (!value.is_object()) {
         return typeError(path, "a string, an array of strings or an object with exact/ideal",
                          value);
+    }
     ConstrainString result;
     for (const auto name : {std::string_view("exact"), std::string_view("ideal")}) {
         auto it = value.find(name);

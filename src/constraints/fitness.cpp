@@ -35,19 +35,21 @@ NumberRequirement numberRequirement(const std::optional<ConstrainNumber>& constr
         if (!bound)
             return;
         const double v = toDomain(*bound, domain);
-        if (std::isnan(v))
+        if (std::isnan(v)) {
             poisoned = true;
-        else
+        } else {
             req.lo = std::max(req.lo, v);
+        }
     };
     auto lower = [&](const std::optional<double>& bound) {
         if (!bound)
             return;
         const double v = toDomain(*bound, domain);
-        if (std::isnan(v))
+        if (std::isnan(v)) {
             poisoned = true;
-        else
+        } else {
             req.hi = std::min(req.hi, v);
+        }
     };
     raise(constraint->min);
     raise(constraint->exact);

@@ -201,9 +201,10 @@ ResolutionPoint ResolutionRegion::closestPointTo(ResolutionPoint p) const
         return p;
     ResolutionPoint v[kMaxVertices];
     const std::size_t count = vertices(v);
-    if (count == 0)
+    if (count == 0) {
         return {std::clamp(p.height, minHeight_, maxHeight_),
                 std::clamp(p.width, minWidth_, maxWidth_)};
+    }
     ResolutionPoint best = v[0];
     double bestDistance = squaredDistance(best, p);
     // Outside a convex polygon, the nearest point lies on its boundary.
