@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The fake camera's picture: something a person can watch (a sweeping bar, the frame number and
 // time as digits, a white flash in step with the microphone's beep) and a test can read back (the
-// frame number as a barcode across the top, the flash as a bright bottom area).
+// frame number as a barcode in the middle, the flash as a bright background). Both are placed so
+// that they survive the core's centred crop to another aspect ratio.
 #pragma once
 
 #include <chrono>
@@ -40,16 +41,22 @@ void drawTestPattern(const I420Canvas& canvas, std::uint64_t frameNumber,
                      std::chrono::nanoseconds timestamp);
 
 /**
- * \brief Reads the frame number back from the barcode in a luma plane; also after scaling down
- * to 64 pixels wide, or JPEG compression. Only the low 32 bits are encoded.
- * \return empty when no barcode is found (not a test pattern, or too small). Thread: any.
+ * \brief Reads the frame number back from the barcode in a luma plane; also after JPEG
+ * compression, conversion, and a centred crop to any aspect ratio from 9:16 to 3:1 of a 4:3 or
+ * 16:9 picture scaled down to 96 pixels wide (64 without a crop). The barcode is found by its
+ * edges, not at a fixed place. Only the low 32 bits are encoded, with 4 check bits.
+ * \return empty when no barcode is found (not a test pattern, too small, or damaged).
+ * Thread: any.
  */
 std::optional<std::uint64_t> readFrameNumber(const std::uint8_t* luma, int stride, int width,
                                              int height);
 /** \brief The same for an I420 or NV12 frame. Thread: any. */
 std::optional<std::uint64_t> readFrameNumber(const VideoFrame& frame);
 
-/** \brief Whether a luma plane shows the flash (see isFlashTime()). Thread: any. */
+/**
+ * \brief Whether a luma plane shows the flash (see isFlashTime()), judged by its bottom rows; also
+ * after the crops readFrameNumber() survives. Thread: any.
+ */
 bool readFlash(const std::uint8_t* luma, int stride, int width, int height);
 /** \brief The same for an I420 or NV12 frame. Thread: any. */
 bool readFlash(const VideoFrame& frame);

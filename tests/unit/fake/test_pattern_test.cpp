@@ -28,7 +28,7 @@ public:
     {
         const std::size_t lumaBytes = std::size_t(width) * height;
         const std::size_t chromaBytes = std::size_t(chromaWidth_) * chromaHeight_;
-        memory_.assign(lumaBytes + 2 * chromaBytes + 4 * kGuardBytes, kGuard);
+        memory_.assign(lumaBytes + 2 * chromaBytes + std::size_t{4} * kGuardBytes, kGuard);
         y_ = memory_.data() + kGuardBytes;
         u_ = y_ + lumaBytes + kGuardBytes;
         v_ = u_ + chromaBytes + kGuardBytes;
@@ -98,11 +98,13 @@ TEST_P(TestPatternReadableSizes, FrameNumberReadsBack)
 INSTANTIATE_TEST_SUITE_P(Sizes, TestPatternSizes,
                          ::testing::Values(Size{1, 1}, Size{2, 1}, Size{1, 3}, Size{3, 5},
                                            Size{35, 9}, Size{64, 1}, Size{64, 8}, Size{65, 37},
-                                           Size{160, 120}, Size{641, 479}, Size{1920, 1080}));
-// The barcode needs 64 columns; any height will do.
+                                           Size{160, 120}, Size{641, 479}, Size{1920, 1080},
+                                           Size{9, 400}, Size{400, 9}));
+// The barcode needs cells of 1.5 pixels: about 40 columns and 12 rows of picture.
 INSTANTIATE_TEST_SUITE_P(Sizes, TestPatternReadableSizes,
-                         ::testing::Values(Size{64, 1}, Size{64, 8}, Size{65, 37}, Size{160, 120},
-                                           Size{641, 479}, Size{1920, 1080}));
+                         ::testing::Values(Size{40, 30}, Size{64, 36}, Size{65, 37}, Size{96, 54},
+                                           Size{160, 120}, Size{480, 640}, Size{641, 479},
+                                           Size{1920, 1080}, Size{1000, 200}));
 
 TEST(TestPattern, TooSmallOrBlankPicturesHaveNoFrameNumber)
 {
@@ -110,19 +112,45 @@ TEST(TestPattern, TooSmallOrBlankPicturesHaveNoFrameNumber)
     drawTestPattern(tiny.canvas(), 7, nanoseconds(0));
     EXPECT_FALSE(readFrameNumber(tiny.y(), 35, 35, 20).has_value());
 
-    std::vector<std::uint8_t> grey(64 * 48, 128);
-    EXPECT_FALSE(readFrameNumber(grey.data(), 64, 64, 48).has_value());
+    for (const std::uint8_t level : {16, 64, 128, 235, 255}) {
+        std::vector<std::uint8_t> plain(std::size_t{64} * 48, level);
+        EXPECT_FALSE(readFrameNumber(plain.data(), 64, 64, 48).has_value()) << int(level);
+    }
     EXPECT_FALSE(readFrameNumber(VideoFrame{}).has_value());
+    EXPECT_FALSE(readFrameNumber(nullptr, 64, 64, 48).has_value());
 }
 
-// Scaling reads back with each of libyuv's filters, down to 64 columns and to a third.
+// One wrong cell is caught by the check bits rather than read as another number.
+TEST(TestPattern, ADamagedBarcodeIsRejected)
+{
+    const int width = 320;
+    const int height = 240;
+    GuardedI420 picture(width, height);
+    drawTestPattern(picture.canvas(), 0x12345678U, milliseconds(500));
+    ASSERT_EQ(readFrameNumber(picture.y(), width, width, height), 0x12345678U);
+    // Flip the cell holding the first data bit (row 0, column 1) by painting over its middle.
+    std::vector<std::uint8_t> damaged(picture.y(), picture.y() + std::size_t(width) * height);
+    const int cell = width * 3 / 10 / 8; // 12 pixels
+    const int left = (width - width * 3 / 10) / 2;
+    const int top = (height - cell * 6) / 2;
+    const std::uint8_t flipped =
+            damaged[std::size_t(top + cell / 2) * width + left + cell * 3 / 2] > 128 ? 16 : 235;
+    for (int y = top + 2; y < top + cell - 2; ++y) {
+        for (int x = left + cell + 2; x < left + 2 * cell - 2; ++x)
+            damaged[std::size_t(y) * width + x] = flipped;
+    }
+    EXPECT_FALSE(readFrameNumber(damaged.data(), width, width, height).has_value());
+}
+
+// Scaling without a crop reads back with each of libyuv's filters, down to 64 columns.
 TEST(TestPattern, FrameNumberSurvivesDownscaling)
 {
     const int width = 1280;
     const int height = 720;
     GuardedI420 source(width, height);
     drawTestPattern(source.canvas(), 0x5A0F3C96U, milliseconds(2500));
-    for (const Size target : {Size{64, 36}, Size{width / 3, height / 3}, Size{97, 20}}) {
+    for (const Size target :
+         {Size{64, 36}, Size{96, 54}, Size{width / 3, height / 3}, Size{97, 60}, Size{200, 60}}) {
         for (auto filter : {libyuv::kFilterNone, libyuv::kFilterBilinear, libyuv::kFilterBox}) {
             GuardedI420 scaled(target.width, target.height);
             const I420Canvas out = scaled.canvas();
