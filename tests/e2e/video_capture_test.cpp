@@ -49,21 +49,21 @@ TEST_F(VideoCaptureTest, DefaultRequestGives640x480At30AndFramesCarryTheirNumber
     track.stop();
 }
 
-TEST_F(VideoCaptureTest, ScaledTrackDeliversItsOwnSizeAndStillReadsBack)
+TEST_F(VideoCaptureTest, CroppedAndScaledTrackDeliversItsOwnSizeAndStillReadsBack)
 {
     auto devices = makeDevices();
     auto stream =
-            open(devices, R"({"video": {"width": {"exact": 320}, "height": {"exact": 240}}})");
+            open(devices, R"({"video": {"width": {"exact": 320}, "height": {"exact": 180}}})");
     auto track = stream.getVideoTracks().at(0);
     EXPECT_EQ(track.getSettings().width, 320);
-    EXPECT_EQ(track.getSettings().height, 240);
+    EXPECT_EQ(track.getSettings().height, 180);
     Collector<VideoFrame> frames;
     track.addVideoSink([&](const VideoFrame& f) { frames.add(f); });
     clock_->advance(milliseconds(500));
     ASSERT_FALSE(frames.frames().empty());
     for (const auto& frame : frames.frames()) {
         EXPECT_EQ(frame.width(), 320);
-        EXPECT_EQ(frame.height(), 240);
+        EXPECT_EQ(frame.height(), 180);
         EXPECT_EQ(readFrameNumber(frame), frame.frameNumber());
     }
 }
