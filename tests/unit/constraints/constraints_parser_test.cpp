@@ -176,7 +176,7 @@ TEST(ConstraintsParser, LargeArraysAreFine)
 {
     std::string sets = "[";
     for (int i = 0; i < 10000; ++i)
-        sets += (i ? ",{\"width\":" : "{\"width\":") + std::to_string(i) + "}";
+        sets += (i > 0 ? ",{\"width\":" : "{\"width\":") + std::to_string(i) + "}";
     sets += "]";
     auto c = parseOk(R"({"video": {"advanced": )" + sets + "}}");
     EXPECT_EQ(c.video->advanced.size(), 10000u);

@@ -93,9 +93,10 @@ public:
         s.channelCount = number(2);
         s.sampleSize = number(16);
         s.latency = number(0.01);
-        if (chance(30))
+        if (chance(30)) {
             s.echoCancellation = chance(50) ? ConstrainBoolean::exactly(chance(50))
                                             : ConstrainBoolean::idealOf(chance(50));
+        }
         s.deviceId = strings({"mic0", "mic1", "nope"});
         return s;
     }
@@ -142,8 +143,8 @@ public:
             mic.deviceId = "mic" + std::to_string(mics.size());
             mic.groupId = "group" + std::to_string(mics.size());
             for (int m = integer(1, 4); m > 0; --m) {
-                mic.modes.push_back(NativeAudioMode{integer(0, 1) ? 48000 : 44100, integer(1, 2),
-                                                    integer(0, 1) ? 16 : 24, 0.01});
+                mic.modes.push_back(NativeAudioMode{chance(50) ? 48000 : 44100, integer(1, 2),
+                                                    chance(50) ? 16 : 24, 0.01});
             }
             mics.push_back(std::move(mic));
         }

@@ -350,6 +350,7 @@ TEST(SelectVideoSettings, ManyDevicesAndModes)
     std::vector<VideoSourceCandidate> cams;
     for (int d = 0; d < 8; ++d) {
         std::vector<NativeVideoMode> modes;
+        modes.reserve(200);
         for (int m = 0; m < 200; ++m)
             modes.push_back(mode(160 + 16 * m, 120 + 9 * m, 5 + m % 56));
         cams.push_back(camera("cam" + std::to_string(d), std::move(modes)));
@@ -460,14 +461,15 @@ TEST(SelectAudioSettings, UnsatisfiableNamesTheConstraint)
     };
     for (const auto& [name, constraint] : cases) {
         MediaTrackConstraints c;
-        if (name == "sampleRate")
+        if (name == "sampleRate") {
             c.sampleRate = constraint;
-        else if (name == "channelCount")
+        } else if (name == "channelCount") {
             c.channelCount = constraint;
-        else if (name == "sampleSize")
+        } else if (name == "sampleSize") {
             c.sampleSize = constraint;
-        else
+        } else {
             c.latency = constraint;
+        }
         auto result = selectAudioSettings(c, kMics);
         ASSERT_FALSE(result) << name;
         EXPECT_EQ(result.error().name, ErrorName::OverconstrainedError);
