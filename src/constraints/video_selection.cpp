@@ -14,7 +14,9 @@
 //   4. native distance: how far the native mode is from the basic set  (Chromium)
 //   5. defaults: device order, native size nearest 640x480, native frame rate nearest 30,
 //      then "none" before "crop-and-scale" (Chromium's defaults)
-// and remaining ties go to the earlier device and mode.
+// and remaining ties go to the earlier device and mode. Most candidates are discarded on lower
+// bounds of that vector (cannotWin, fitnessBound) before their output size is computed, which
+// keeps 8 cameras x 200 modes at a few tens of microseconds.
 #include <algorithm>
 #include <array>
 #include <cmath>
