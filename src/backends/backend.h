@@ -109,6 +109,11 @@ public:
     virtual void onAudioChunk(const NativeAudioChunk& chunk) = 0;
     /** The device failed or disappeared while capturing; no more calls follow. */
     virtual void onCaptureError(const Error& error) = 0;
+    /**
+     * The device temporarily delivers nothing (\p muted true: a stall, a covered shutter) or
+     * delivers again (false). The spec's track `muted` state and mute/unmute events follow it.
+     */
+    virtual void onMuteChanged(bool muted) { static_cast<void>(muted); }
 };
 
 /** One opened device. Thread: configure/start/stop from one thread at a time (the core's). */

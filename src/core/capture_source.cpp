@@ -56,8 +56,8 @@ std::shared_ptr<PixelBuffer> FrameVariants::make(VideoPixelFormat format, int wi
 
 // Opens, configures (video or audio mode) and starts a device; shared by both kinds.
 template <typename Mode>
-Result<std::shared_ptr<CaptureSource>>
-CaptureSource::open(const RegisteredDevice& device, const Mode& mode, FailureHandler onFailure)
+Result<std::shared_ptr<CaptureSource>> CaptureSource::open(const RegisteredDevice& device,
+                                                           const Mode& mode, Handlers handlers)
 {
     auto opened = device.backend->open(device.description.id);
     if (!opened)
@@ -65,7 +65,7 @@ CaptureSource::open(const RegisteredDevice& device, const Mode& mode, FailureHan
     if (auto configured = (*opened)->configure(mode); !configured)
         return configured.error();
     auto source = std::shared_ptr<CaptureSource>(
-            new CaptureSource(device, std::move(*opened), std::move(onFailure)));
+            new CaptureSource(device, std::move(*opened), std::move(handlers)));
     if constexpr (std::is_same_v<Mode, NativeVideoMode>)
         source->videoMode_ = mode;
     else
@@ -77,23 +77,23 @@ CaptureSource::open(const RegisteredDevice& device, const Mode& mode, FailureHan
 
 Result<std::shared_ptr<CaptureSource>> CaptureSource::openVideo(const RegisteredDevice& device,
                                                                 const NativeVideoMode& mode,
-                                                                FailureHandler onFailure)
+                                                                Handlers handlers)
 {
-    return open(device, mode, std::move(onFailure));
+    return open(device, mode, std::move(handlers));
 }
 
 Result<std::shared_ptr<CaptureSource>> CaptureSource::openAudio(const RegisteredDevice& device,
                                                                 const NativeAudioMode& mode,
-                                                                FailureHandler onFailure)
+                                                                Handlers handlers)
 {
-    return open(device, mode, std::move(onFailure));
+    return open(device, mode, std::move(handlers));
 }
 
 CaptureSource::CaptureSource(const RegisteredDevice& device, std::unique_ptr<Device> opened,
-                             FailureHandler onFailure)
+                             Handlers handlers)
     : device_(device),
       opened_(std::move(opened)),
-      onFailure_(std::move(onFailure)),
+      handlers_(std::move(handlers)),
       poolLookup_([this](VideoPixelFormat format, int width, int height) {
           return pool(format, width, height);
       }),
@@ -237,8 +237,14 @@ void CaptureSource::onCaptureError(const Error& error)
 {
     failed_.store(true);
     UM_LOG(Core, Warn) << device_.description.label << ": capture failed: " << error.toString();
-    if (onFailure_)
-        onFailure_(error);
+    if (handlers_.onFailure)
+        handlers_.onFailure(error);
+}
+
+void CaptureSource::onMuteChanged(bool muted)
+{
+    if (handlers_.onMuteChanged)
+        handlers_.onMuteChanged(muted);
 }
 
 } // namespace usermedia

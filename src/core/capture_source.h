@@ -60,20 +60,23 @@ private:
  * Ownership: tracks hold the source (shared_ptr); the source knows its tracks weakly. When the
  * last track detaches, the device stops.
  * Thread: open/reconfigure/stop on the control thread; attach/detach from any thread;
- * the CaptureSink calls on the capture thread; \p onFailure is called on the capture thread.
+ * the CaptureSink calls on the capture thread; the handlers are called on the capture thread.
  */
 class CaptureSource final : public CaptureSink, public std::enable_shared_from_this<CaptureSource>
 {
 public:
-    using FailureHandler = std::function<void(const Error&)>;
+    /// Called on the capture thread when the device fails (error) or mutes/unmutes (no error).
+    struct Handlers
+    {
+        std::function<void(const Error&)> onFailure;
+        std::function<void(bool muted)> onMuteChanged;
+    };
 
     /** Opens, configures and starts \p device. Errors: NotReadableError, NotFoundError. */
-    static Result<std::shared_ptr<CaptureSource>> openVideo(const RegisteredDevice& device,
-                                                            const NativeVideoMode& mode,
-                                                            FailureHandler onFailure);
-    static Result<std::shared_ptr<CaptureSource>> openAudio(const RegisteredDevice& device,
-                                                            const NativeAudioMode& mode,
-                                                            FailureHandler onFailure);
+    static Result<std::shared_ptr<CaptureSource>>
+    openVideo(const RegisteredDevice& device, const NativeVideoMode& mode, Handlers handlers);
+    static Result<std::shared_ptr<CaptureSource>>
+    openAudio(const RegisteredDevice& device, const NativeAudioMode& mode, Handlers handlers);
     ~CaptureSource() override;
     CaptureSource(const CaptureSource&) = delete;
     CaptureSource& operator=(const CaptureSource&) = delete;
@@ -93,13 +96,14 @@ public:
     void onVideoFrame(const NativeVideoFrame& frame) override;
     void onAudioChunk(const NativeAudioChunk& chunk) override;
     void onCaptureError(const Error& error) override;
+    void onMuteChanged(bool muted) override;
 
 private:
     CaptureSource(const RegisteredDevice& device, std::unique_ptr<Device> opened,
-                  FailureHandler onFailure);
+                  Handlers handlers);
     template <typename Mode>
     static Result<std::shared_ptr<CaptureSource>> open(const RegisteredDevice& device,
-                                                       const Mode& mode, FailureHandler onFailure);
+                                                       const Mode& mode, Handlers handlers);
     Result<void> start();
     void stopDevice();
     std::shared_ptr<PixelBufferPool> pool(VideoPixelFormat format, int width, int height);
@@ -108,7 +112,7 @@ private:
 
     const RegisteredDevice device_;
     const std::unique_ptr<Device> opened_;
-    const FailureHandler onFailure_;
+    const Handlers handlers_;
 
     mutable std::mutex mutex_;
     NativeVideoMode videoMode_;                    // guarded by mutex_

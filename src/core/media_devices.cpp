@@ -369,9 +369,9 @@ private:
             if (!source) {
                 auto opened = p.device.description.kind == MediaDeviceKind::VideoInput
                                       ? CaptureSource::openVideo(p.device, p.videoMode,
-                                                                 failureHandler(p.device.deviceId))
+                                                                 sourceHandlers(p.device.deviceId))
                                       : CaptureSource::openAudio(p.device, p.audioMode,
-                                                                 failureHandler(p.device.deviceId));
+                                                                 sourceHandlers(p.device.deviceId));
                 if (!opened) {
                     Error error = opened.error();
                     if (error.name != ErrorName::NotFoundError)
@@ -390,30 +390,46 @@ private:
         return MediaStream(tracks);
     }
 
-    // A device failed while capturing: end every track it fed (on the control thread).
-    CaptureSource::FailureHandler failureHandler(const std::string& deviceId)
+    // What a source reports from its capture thread, handled on the control thread: a failure
+    // ends every track it fed; muting and unmuting set the tracks' `muted` and fire events.
+    CaptureSource::Handlers sourceHandlers(const std::string& deviceId)
     {
         std::weak_ptr<Impl> weak = weak_from_this();
-        return [weak, deviceId](const Error&) {
-            auto self = weak.lock();
-            if (!self)
-                return;
-            self->post([weak, deviceId] {
-                auto again = weak.lock();
-                if (!again)
-                    return;
-                // Look the source up directly: openSource() skips failed sources.
-                const auto it = again->sources_.find(deviceId);
-                if (it == again->sources_.end())
-                    return;
-                const auto source = it->second.lock();
-                again->sources_.erase(it);
-                if (!source)
-                    return;
-                for (const auto& track : source->tracks())
-                    track->endFromSource();
-            });
+        CaptureSource::Handlers handlers;
+        handlers.onFailure = [weak, deviceId](const Error&) {
+            if (auto self = weak.lock())
+                self->post([weak, deviceId] {
+                    if (auto again = weak.lock())
+                        again->endTracksOf(deviceId);
+                });
         };
+        handlers.onMuteChanged = [weak, deviceId](bool muted) {
+            if (auto self = weak.lock())
+                self->post([weak, deviceId, muted] {
+                    auto again = weak.lock();
+                    if (!again)
+                        return;
+                    if (auto source = again->openSource(deviceId)) {
+                        for (const auto& track : source->tracks())
+                            track->setMuted(muted);
+                    }
+                });
+        };
+        return handlers;
+    }
+
+    void endTracksOf(const std::string& deviceId)
+    {
+        // Look the source up directly: openSource() skips failed sources.
+        const auto it = sources_.find(deviceId);
+        if (it == sources_.end())
+            return;
+        const auto source = it->second.lock();
+        sources_.erase(it);
+        if (!source)
+            return;
+        for (const auto& track : source->tracks())
+            track->endFromSource();
     }
 
     Result<void> runApplyConstraints(TrackImpl& track, const MediaTrackConstraints& constraints)

@@ -126,6 +126,13 @@ void TrackImpl::endFromSource()
     fire("ended");
 }
 
+void TrackImpl::setMuted(bool muted)
+{
+    if (readyState() != MediaStreamTrackState::Live || muted_.exchange(muted) == muted)
+        return;
+    fire(muted ? "mute" : "unmute");
+}
+
 void TrackImpl::fire(const std::string& type)
 {
     std::vector<std::function<void()>> listeners;
@@ -372,7 +379,7 @@ void MediaStreamTrack::setEnabled(bool enabled)
 
 bool MediaStreamTrack::muted() const
 {
-    return false; // no source reports muting yet (a stalled device will, with issue 6)
+    return impl_->muted();
 }
 
 MediaStreamTrackState MediaStreamTrack::readyState() const

@@ -60,6 +60,10 @@ public:
     void update(MediaTrackSettings settings, MediaTrackConstraints constraints);
     /** The source failed or the device went away: end and fire "ended" (control thread). */
     void endFromSource();
+    bool muted() const { return muted_.load(); }
+    /** The source stopped or resumed delivering: fire "mute" / "unmute" on a change (control
+     *  thread). */
+    void setMuted(bool muted);
 
     ListenerId addEventListener(std::string_view type, std::function<void()> listener);
     void removeEventListener(ListenerId id);
@@ -97,6 +101,7 @@ private:
     const std::shared_ptr<TrackHost> host_;
     const Init init_;
     std::atomic<bool> enabled_{true};
+    std::atomic<bool> muted_{false};
 
     mutable std::mutex mutex_;
     std::shared_ptr<CaptureSource> source_;                     // guarded by mutex_

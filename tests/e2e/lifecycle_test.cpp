@@ -63,7 +63,7 @@ TEST_F(LifecycleTest, BusyDeviceIsNotReadableAndLegacyCodeIsNotSupported)
             << result.error().message;
 }
 
-TEST_F(LifecycleTest, StallShowsAsDiscardedFrames)
+TEST_F(LifecycleTest, StallMutesTheTrackAndShowsAsDiscardedFrames)
 {
     auto devices = makeDevices(kFaultyDevices);
     auto track = open(devices, R"({"video": {"deviceId": {"exact": "stalling"}}})")
@@ -71,7 +71,17 @@ TEST_F(LifecycleTest, StallShowsAsDiscardedFrames)
                          .at(0);
     Collector<VideoFrame> frames;
     track.addVideoSink([&](const VideoFrame& f) { frames.add(f); });
-    clock_->advance(seconds(1)); // 30 frame periods, 10 of them stalled
+    Signal muted;
+    Signal unmuted;
+    track.addEventListener("mute", [&] { muted.notify(); });
+    track.addEventListener("unmute", [&] { unmuted.notify(); });
+    EXPECT_FALSE(track.muted());
+    clock_->advance(milliseconds(200)); // frames 0..4 delivered, then the stall begins
+    ASSERT_TRUE(muted.wait());
+    EXPECT_TRUE(track.muted());
+    clock_->advance(milliseconds(800)); // 30 frame periods in all, 10 of them stalled
+    ASSERT_TRUE(unmuted.wait());
+    EXPECT_FALSE(track.muted());
     EXPECT_EQ(frames.size(), 20U);
     EXPECT_EQ(track.getStats().discardedFrames, 10U);
     EXPECT_EQ(track.getStats().deliveredFrames, 20U);

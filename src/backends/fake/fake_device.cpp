@@ -199,14 +199,21 @@ void FakeDevice::run(CaptureSink& sink)
 {
     const auto unplugAfter = spec_.faults.unplugAfterFrames;
     std::uint64_t delivered = 0;
+    bool muted = false;
     std::optional<Error> failure;
     for (std::uint64_t frame = 0; !failure; ++frame) {
         if (unplugAfter && delivered >= *unplugAfter)
             break;
         if (!sleeper_->sleepUntil(producer_->due(frame)))
             return; // stop()
-        // A stalled device sleeps through its frame periods; the numbers keep counting.
-        if (stalledAt(frame))
+        // A stalled device sleeps through its frame periods; the numbers keep counting. It is
+        // muted from its first missing frame until it delivers again.
+        const bool stalled = stalledAt(frame);
+        if (stalled != muted) {
+            muted = stalled;
+            sink.onMuteChanged(muted);
+        }
+        if (stalled)
             continue;
         if (auto result = producer_->deliver(frame, sink); !result)
             failure = result.error();
