@@ -3,8 +3,9 @@
 // through parseMediaStreamConstraints + selectVideoSettings/selectAudioSettings against the same
 // fake devices (tests/conformance/chromium/*.json) and compares the answers.
 //
-// Cases we knowingly answer differently are listed in kExpectedFailures with the reason; the
-// test fails if one of them starts passing, so the list stays honest.
+// Cases we knowingly answer differently are listed, with the reason, in
+// tests/conformance/chromium_expected_differences.h; the test fails if one of them starts
+// passing, so the list stays honest.
 //
 // Device-file notes: Chromium's fake microphone is natively 44100 Hz stereo, and its audio
 // processing (on by default) delivers 48000 Hz mono. The files describe this as three native
@@ -24,6 +25,7 @@
 
 #include "constraints/select_settings.h"
 
+#include "conformance/chromium_expected_differences.h"
 #include "unit/constraints/error_names.h"
 
 namespace usermedia {
@@ -35,32 +37,8 @@ using Json = nlohmann::json;
 #define UM_CHROMIUM_CASES UM_SOURCE_DIR "/../shared/reference/chromium-constraints/cases.json"
 #endif
 
-const std::map<std::string, std::string, std::less<>> kExpectedFailures = {
-        // Deliberate: the JSON API does not coerce like JavaScript does.
-        {"default/video-string", "we reject a string for `video` (TypeError); WebIDL makes "
-                                 "\"yes\" true"},
-        {"default/video-array", "we reject an array for `video` (TypeError); WebIDL reads it "
-                                "as an empty dictionary"},
-        {"default/junk-width-string", "we reject a string width (TypeError); WebIDL turns "
-                                      "\"abc\" into 0"},
-        {"default/junk-width-huge", "Chromium's `long` conversion wraps 1e300 to 0; we keep "
-                                    "the magnitude and pick the largest size"},
-        // Spec over Chromium: Chromium ignores deviceId ideals and advanced deviceIds.
-        {"3cams/multi-deviceid-ideal-video2", "spec fitness prefers the ideal deviceId; "
-                                              "Chromium ignores it"},
-        {"3cams/multi-adv-deviceid", "spec: a bare deviceId in an advanced set is exact and "
-                                     "must select that camera; Chromium ignores it"},
-        {"3cams/multi-legacy-opt-sourceid", "same as multi-adv-deviceid, via legacy optional"},
-        // Chromium reaches the native 44100 Hz stereo only by turning audio processing off.
-        {"default/audio-rate-ideal-8000", "we pick 44100/2 with processing on; Chromium "
-                                          "turns processing off"},
-        {"default/audio-rate-ideal-16000", "as audio-rate-ideal-8000"},
-        {"default/audio-rate-ideal-44100", "as audio-rate-ideal-8000"},
-        {"default/legacy-audio-mand-echo", "echo cancellation off: Chromium switches to the "
-                                           "native 44100/2, we keep 48000/1"},
-        {"default/apply-audio-echo-off", "Chromium cannot change audio processing of an open "
-                                         "track; selection itself turns it off"},
-};
+// Shared with the public-API and CLI replays (tests/conformance).
+const auto& kExpectedFailures = testing::chromiumExpectedDifferences();
 
 std::string readFile(const std::filesystem::path& path)
 {
@@ -357,7 +335,8 @@ TEST(ChromiumCases, SelectionMatchesChromiumExceptListedCases)
             ++passed;
         if (expectedToFail) {
             EXPECT_FALSE(outcome.diffs.empty())
-                    << name << " now matches Chromium: remove it from kExpectedFailures";
+                    << name
+                    << " now matches Chromium: remove it from chromium_expected_differences.h";
         } else {
             EXPECT_TRUE(outcome.diffs.empty()) << name << " differs from Chromium:" << detail;
         }
