@@ -89,15 +89,16 @@ inline void compareSettings(const std::string& where, const Json& want, const Js
 inline void compareError(const std::string& where, const Json& want, const Json& got,
                          std::vector<std::string>& diffs)
 {
-    const Json wantConstraint = want.value("constraint", Json());
-    const std::string wantText =
-            want.at("name").get<std::string>() + "(" +
-            (wantConstraint.is_string() ? wantConstraint.get<std::string>() : std::string()) + ")";
-    std::string gotText =
-            got.at("name").get<std::string>() + "(" + got.value("constraint", std::string()) + ")";
-    if (wantText != gotText) {
-        diffs.push_back(where + ": expected " + wantText + ", got " + gotText + " " +
-                        got.value("message", std::string()));
+    // A missing or null constraint and "" all mean "none named".
+    auto text = [](const Json& error) {
+        const Json constraint = error.value("constraint", Json());
+        return error.at("name").get<std::string>() + "(" +
+               (constraint.is_string() ? constraint.get<std::string>() : std::string()) + ")";
+    };
+    if (text(want) != text(got)) {
+        const Json message = got.value("message", Json());
+        diffs.push_back(where + ": expected " + text(want) + ", got " + text(got) + " " +
+                        (message.is_string() ? message.get<std::string>() : std::string()));
     }
     // Optional: the legacy callback's code (e.g. "MANDATORY_UNSATISFIED_ERROR").
     if (want.contains("legacyCode") && want.at("legacyCode") != got.value("legacyCode", Json()))
