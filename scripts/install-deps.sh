@@ -9,6 +9,7 @@ packages=(
     nlohmann-json3-dev libcli11-dev libyuv-dev libjpeg62-turbo-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     ffmpeg clang-format
+    clang libclang-rt-14-dev
 )
 
 missing=()
