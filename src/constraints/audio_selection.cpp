@@ -11,11 +11,15 @@
 // Unconstrained switches default to on, and autoGainControl/noiseSuppression follow
 // echoCancellation when only that is given, as in Chromium, where turning echo cancellation off
 // turns the whole processing off (case default/legacy-audio-mand-echo).
+//
+// One implementation serves selectAudioSettings() and its explaining overload (explain.h): with a
+// Recorder it also reports every candidate; there is no pruning to skip.
 #include <array>
 #include <cmath>
 #include <string_view>
 #include <vector>
 
+#include "constraints/explain.h"
 #include "constraints/fitness.h"
 #include "constraints/select_settings.h"
 
@@ -154,10 +158,155 @@ double fitnessDistance(const PreparedSet& set, const AudioSourceCandidate& devic
     return distance;
 }
 
-} // namespace
+MediaTrackSettings settingsOf(const AudioSourceCandidate& device, const NativeAudioMode& mode,
+                              const std::array<bool, 3>& switches)
+{
+    MediaTrackSettings s;
+    s.sampleRate = mode.sampleRate;
+    s.channelCount = mode.channels;
+    s.sampleSize = mode.sampleSize;
+    s.latency = mode.latency;
+    s.echoCancellation = switches[0];
+    s.autoGainControl = switches[1];
+    s.noiseSuppression = switches[2];
+    s.deviceId = device.deviceId;
+    s.groupId = device.groupId;
+    return s;
+}
 
-Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constraints,
-                                           std::span<const AudioSourceCandidate> candidates)
+// ---- Explaining ----
+
+const NumberRequirement& requirementOf(AudioConstraint c, const PreparedSet& set)
+{
+    switch (c) {
+    case AudioConstraint::SampleRate:
+        return set.sampleRate;
+    case AudioConstraint::ChannelCount:
+        return set.channelCount;
+    case AudioConstraint::SampleSize:
+        return set.sampleSize;
+    default:
+        return set.latency;
+    }
+}
+
+double valueOf(AudioConstraint c, const NativeAudioMode& mode)
+{
+    switch (c) {
+    case AudioConstraint::SampleRate:
+        return mode.sampleRate;
+    case AudioConstraint::ChannelCount:
+        return mode.channels;
+    case AudioConstraint::SampleSize:
+        return mode.sampleSize;
+    default:
+        return mode.latency;
+    }
+}
+
+std::string_view unitOf(AudioConstraint c)
+{
+    switch (c) {
+    case AudioConstraint::SampleRate:
+        return " Hz";
+    case AudioConstraint::SampleSize:
+        return " bit";
+    case AudioConstraint::Latency:
+        return " s";
+    default:
+        return "";
+    }
+}
+
+CandidateExclusion exclusionOf(AudioConstraint c, const AudioSourceCandidate& device,
+                               const NativeAudioMode& mode, const PreparedSet& set)
+{
+    if (c == AudioConstraint::DeviceId) {
+        return explain::stringExclusion("deviceId", *set.set->deviceId, device.deviceId,
+                                        "this microphone");
+    }
+    if (c == AudioConstraint::GroupId) {
+        return explain::stringExclusion("groupId", *set.set->groupId, device.groupId,
+                                        "this microphone");
+    }
+    const double value = valueOf(c, mode);
+    return explain::numberExclusion(kConstraintNames[static_cast<std::size_t>(c)],
+                                    requirementOf(c, set), value, value, unitOf(c));
+}
+
+CandidateReport reportOf(std::size_t deviceIndex, const AudioSourceCandidate& device,
+                         const NativeAudioMode& mode)
+{
+    CandidateReport r;
+    r.deviceId = device.deviceId;
+    r.deviceIndex = deviceIndex;
+    r.mode = explain::modeInfo(mode);
+    return r;
+}
+
+/**
+ * The nearest thing to \p named the microphones offer: "no microphone mode reaches sampleRate
+ * >= 96000; the highest is 48000 Hz, 1 channel, 16 bit". Device ids only with \p withDeviceIds.
+ */
+std::string nearestText(AudioConstraint named, const PreparedSet& basic,
+                        std::span<const AudioSourceCandidate> devices, bool withDeviceIds)
+{
+    if (named == AudioConstraint::DeviceId || named == AudioConstraint::GroupId) {
+        const bool id = named == AudioConstraint::DeviceId;
+        const auto& constraint = id ? basic.set->deviceId : basic.set->groupId;
+        std::string text = std::string("no microphone has ") + (id ? "deviceId " : "groupId ") +
+                           explain::quotedList(*constraint->exact);
+        if (withDeviceIds) {
+            std::vector<std::string> values;
+            for (const auto& device : devices)
+                values.push_back(id ? device.deviceId : device.groupId);
+            text += std::string("; the microphones' ") + (id ? "deviceIds" : "groupIds") + " are " +
+                    explain::quotedList(values);
+        }
+        return text;
+    }
+    const NumberRequirement& requirement = requirementOf(named, basic);
+    const std::string required = explain::requirementText(
+            kConstraintNames[static_cast<std::size_t>(named)], requirement);
+    if (requirement.isEmpty())
+        return "no value satisfies " + required;
+    const NativeAudioMode* best = nullptr;
+    const AudioSourceCandidate* bestDevice = nullptr;
+    double bestShortfall = fitness::kInfinity;
+    for (const auto& device : devices) {
+        if (!fitness::stringSatisfies(basic.set->deviceId, device.deviceId) ||
+            !fitness::stringSatisfies(basic.set->groupId, device.groupId))
+            continue;
+        for (const NativeAudioMode& mode : device.modes) {
+            if (!isUsable(mode))
+                continue;
+            const double value = valueOf(named, mode);
+            const double shortfall = explain::shortfall(requirement, value, value);
+            if (shortfall < bestShortfall) {
+                bestShortfall = shortfall;
+                best = &mode;
+                bestDevice = &device;
+            }
+        }
+    }
+    if (!best)
+        return "no microphone mode satisfies " + required;
+    const std::string on = withDeviceIds ? " on " + bestDevice->deviceId : "";
+    if (bestShortfall > 0) {
+        const bool tooSmall = valueOf(named, *best) < requirement.lo;
+        return "no microphone mode reaches " + required + "; the " +
+               (tooSmall ? "highest" : "lowest") + " is " + explain::modeText(*best) + on;
+    }
+    return "no microphone mode satisfies " + required + " together with the other constraints";
+}
+
+constexpr std::string_view kRelaxable[] = {"deviceId",     "groupId",    "sampleRate",
+                                           "channelCount", "sampleSize", "latency"};
+
+// SelectSettings itself; \p recorder (optional) hears of every candidate.
+Result<AudioSelection> selectAudio(const MediaTrackConstraints& constraints,
+                                   std::span<const AudioSourceCandidate> candidates,
+                                   explain::Recorder* recorder)
 {
     if (candidates.empty())
         return Error{ErrorName::NotFoundError, "no microphone is available", {}, 0};
@@ -184,12 +333,24 @@ Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constrai
     for (std::size_t d = 0; d < candidates.size(); ++d) {
         const AudioSourceCandidate& device = candidates[d];
         for (const NativeAudioMode& mode : device.modes) {
-            if (!isUsable(mode))
+            if (!isUsable(mode)) {
+                if (recorder) {
+                    CandidateReport r = reportOf(d, device, mode);
+                    r.excluded = CandidateExclusion{
+                            {}, "a usable native mode", "this mode has no rate or no channels", 1};
+                    recorder->addExcluded(std::move(r));
+                }
                 continue;
+            }
             anyMode = true;
             recordSatisfiable(device, mode, basic, ok);
             if (auto failed = failure(device, mode, basic)) {
                 lastFailure = failed;
+                if (recorder) {
+                    CandidateReport r = reportOf(d, device, mode);
+                    r.excluded = exclusionOf(*failed, device, mode, basic);
+                    recorder->addExcluded(std::move(r));
+                }
                 continue;
             }
             Switches switches;
@@ -209,9 +370,19 @@ Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constrai
                                               : fitness::kInfinity;
             }
             key[2 * n + 1] = double(d);
+            if (recorder) {
+                CandidateReport r = reportOf(d, device, mode);
+                r.settings = settingsOf(device, mode, values);
+                r.fitnessDistance = key[n];
+                for (std::size_t k = 0; k < n; ++k)
+                    r.advancedSatisfied.push_back(satisfied[k]);
+                recorder->addEligible(std::move(r), key);
+            }
             if (found && !fitness::lexicographicallyLess(key.data(), bestKey.data(), keySize))
                 continue;
             found = true;
+            if (recorder)
+                recorder->chooseLast();
             bestKey.swap(key);
             bestDevice = d;
             bestMode = &mode;
@@ -231,28 +402,63 @@ Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constrai
         }
         if (!named)
             named = lastFailure;
-        const std::string name(named ? kConstraintNames[static_cast<std::size_t>(*named)]
-                                     : std::string_view());
-        return Error{ErrorName::OverconstrainedError,
-                     name.empty() ? std::string("no microphone mode satisfies the constraints")
-                                  : "no microphone mode satisfies the " + name + " constraint",
-                     name, 0};
+        if (!named) {
+            return Error{ErrorName::OverconstrainedError,
+                         "no microphone mode satisfies the constraints",
+                         {},
+                         0};
+        }
+        // The message names the nearest alternative, without device ids: the application may
+        // not have permission yet.
+        const std::string name(kConstraintNames[static_cast<std::size_t>(*named)]);
+        Error error{ErrorName::OverconstrainedError,
+                    name + ": " + nearestText(*named, basic, candidates, false), name, 0};
+        if (recorder) {
+            // The explaining overload below lists it first among the alternatives.
+            recorder->setNearest(nearestText(*named, basic, candidates, true));
+        }
+        return error;
     }
 
-    const AudioSourceCandidate& device = candidates[bestDevice];
     AudioSelection result;
     result.deviceIndex = bestDevice;
     result.nativeMode = *bestMode;
-    MediaTrackSettings& s = result.settings;
-    s.sampleRate = bestMode->sampleRate;
-    s.channelCount = bestMode->channels;
-    s.sampleSize = bestMode->sampleSize;
-    s.latency = bestMode->latency;
-    s.echoCancellation = bestSwitches[0];
-    s.autoGainControl = bestSwitches[1];
-    s.noiseSuppression = bestSwitches[2];
-    s.deviceId = device.deviceId;
-    s.groupId = device.groupId;
+    result.settings = settingsOf(candidates[bestDevice], *bestMode, bestSwitches);
+    return result;
+}
+
+} // namespace
+
+Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constraints,
+                                           std::span<const AudioSourceCandidate> candidates)
+{
+    return selectAudio(constraints, candidates, nullptr);
+}
+
+Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constraints,
+                                           std::span<const AudioSourceCandidate> candidates,
+                                           SelectionExplanation* explanation)
+{
+    if (!explanation)
+        return selectAudio(constraints, candidates, nullptr);
+    explain::Recorder recorder(MediaDeviceKind::AudioInput);
+    auto result = selectAudio(constraints, candidates, &recorder);
+    std::vector<std::string> alternatives;
+    if (!result && result.error().name == ErrorName::OverconstrainedError) {
+        if (!recorder.nearest().empty())
+            alternatives.push_back(recorder.nearest());
+        for (const auto& relaxation : explain::relaxations(constraints, kRelaxable)) {
+            auto relaxed = selectAudio(relaxation.constraints, candidates, nullptr);
+            if (!relaxed)
+                continue;
+            alternatives.push_back("with " + relaxation.description + ": " +
+                                   explain::settingsText(relaxed->settings) + " on " +
+                                   relaxed->settings.deviceId + " (native " +
+                                   explain::modeText(relaxed->nativeMode) + ")");
+        }
+    }
+    *explanation = recorder.finish(std::move(alternatives), {});
+    explanation->summary = result ? explain::chosenSummary(*explanation) : result.error().message;
     return result;
 }
 

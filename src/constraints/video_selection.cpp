@@ -17,6 +17,10 @@
 // and remaining ties go to the earlier device and mode. Most candidates are discarded on lower
 // bounds of that vector (cannotWin, fitnessBound) before their output size is computed, which
 // keeps 8 cameras x 200 modes at a few tens of microseconds.
+//
+// Explaining (explain.h) runs this same selector with a Recorder: it skips only the pruning
+// (which never changes the outcome, the bounds being lower bounds) so that every candidate's
+// settings and key are computed and reported. Without a Recorder nothing else differs.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -24,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "constraints/explain.h"
 #include "constraints/fitness.h"
 #include "constraints/resolution_region.h"
 #include "constraints/select_settings.h"
@@ -242,13 +247,122 @@ double boundFitness(double lo, double hi, const NumberRequirement& requirement)
                                      *requirement.ideal);
 }
 
+// ---- Explaining: which required constraint rules a candidate out, and by how much ----
+
+CandidateExclusion deviceExclusion(const VideoSourceCandidate& device,
+                                   const MediaTrackConstraintSet& set, VideoConstraint failure)
+{
+    switch (failure) {
+    case VideoConstraint::DeviceId:
+        return explain::stringExclusion("deviceId", *set.deviceId, device.deviceId, "this camera");
+    case VideoConstraint::GroupId:
+        return explain::stringExclusion("groupId", *set.groupId, device.groupId, "this camera");
+    default:
+        return explain::stringExclusion("facingMode", *set.facingMode, facingOf(device),
+                                        "this camera");
+    }
+}
+
+// What one (mode, resize) candidate can reach of a numeric property, before constraints.
+struct Reach
+{
+    double min;
+    double max;
+};
+
+Reach reachOf(VideoConstraint property, const NativeVideoMode& mode, Resize resize)
+{
+    const bool crop = resize == Resize::CropAndScale;
+    switch (property) {
+    case VideoConstraint::Width:
+        return {crop ? 1.0 : double(mode.width), double(mode.width)};
+    case VideoConstraint::Height:
+        return {crop ? 1.0 : double(mode.height), double(mode.height)};
+    case VideoConstraint::AspectRatio:
+        return crop ? Reach{1.0 / mode.height, double(mode.width)}
+                    : Reach{double(mode.width) / mode.height, double(mode.width) / mode.height};
+    default:
+        return {kMinFrameRate, mode.maxFrameRate};
+    }
+}
+
+const NumberRequirement& requirementOf(VideoConstraint property, const PreparedSet& set)
+{
+    switch (property) {
+    case VideoConstraint::Width:
+        return set.width;
+    case VideoConstraint::Height:
+        return set.height;
+    case VideoConstraint::AspectRatio:
+        return set.aspectRatio;
+    default:
+        return set.frameRate;
+    }
+}
+
+CandidateExclusion rangeExclusion(VideoConstraint property, const NumberRequirement& requirement,
+                                  Reach reach)
+{
+    const std::string_view name = kConstraintNames[static_cast<std::size_t>(property)];
+    if (property != VideoConstraint::FrameRate)
+        return explain::numberExclusion(name, requirement, reach.min, reach.max, "");
+    CandidateExclusion exclusion =
+            explain::numberExclusion(name, requirement, reach.min, reach.max, " fps");
+    if (!requirement.isEmpty() && requirement.hi < reach.min)
+        exclusion.offered = "decimation reaches any rate above 0 fps, none at or below it";
+    return exclusion;
+}
+
+// Which numeric constraint a (mode, resize) candidate misses, what it reaches there, and how far
+// off it is: numbers only, so that the failure path can rank every candidate without building
+// text.
+struct Miss
+{
+    VideoConstraint constraint;
+    Reach reach;
+    double shortfall;
+};
+
+// The first of width, height, aspect ratio and frame rate that the candidate's window fails, in
+// modeFailure()'s order.
+Miss windowMiss(const NativeVideoMode& mode, Resize resize, const PreparedSet& basic)
+{
+    for (const VideoConstraint c : {VideoConstraint::Width, VideoConstraint::Height}) {
+        const Reach reach = reachOf(c, mode, resize);
+        const NumberRequirement& requirement = requirementOf(c, basic);
+        if (!requirement.overlaps(reach.min, reach.max))
+            return {c, reach, explain::shortfall(requirement, reach.min, reach.max)};
+    }
+    const Window window = initialWindow(mode, resize == Resize::CropAndScale).narrowed(basic);
+    if (window.region.isAspectRatioEmpty()) {
+        // The ratios of the sizes that width and height still allow.
+        const ResolutionRegion& r = window.region;
+        const Reach reach{r.minWidth() / r.maxHeight(), r.maxWidth() / r.minHeight()};
+        return {VideoConstraint::AspectRatio, reach,
+                explain::shortfall(basic.aspectRatio, reach.min, reach.max)};
+    }
+    const Reach reach = reachOf(VideoConstraint::FrameRate, mode, resize);
+    return {VideoConstraint::FrameRate, reach,
+            explain::shortfall(basic.frameRate, reach.min, reach.max)};
+}
+
+// Why a (mode, resize) candidate whose window is empty is ruled out, in words.
+CandidateExclusion windowExclusion(const NativeVideoMode& mode, Resize resize,
+                                   const PreparedSet& basic)
+{
+    const Miss miss = windowMiss(mode, resize, basic);
+    return rangeExclusion(miss.constraint, requirementOf(miss.constraint, basic), miss.reach);
+}
+
 class VideoSelector
 {
 public:
     VideoSelector(const MediaTrackConstraints& constraints,
-                  std::span<const VideoSourceCandidate> devices)
+                  std::span<const VideoSourceCandidate> devices,
+                  explain::Recorder* recorder = nullptr)
         : devices_(devices),
-          basic_(prepare(constraints))
+          basic_(prepare(constraints)),
+          recorder_(recorder)
     {
         advanced_.reserve(constraints.advanced.size());
         for (const auto& set : constraints.advanced)
@@ -269,22 +383,34 @@ public:
         for (std::size_t d = 0; d < devices_.size(); ++d) {
             const VideoSourceCandidate& device = devices_[d];
             // Device-level constraints (deviceId, groupId, facingMode) once per device.
-            if (deviceFailure(device, *basic_.set))
+            if (const auto failure = deviceFailure(device, *basic_.set)) {
+                if (recorder_)
+                    recordDeviceExclusion(d, *failure);
                 continue;
+            }
             basicDeviceFitness_ = deviceFitness(*basic_.set, device);
             for (std::size_t k = 0; k < advanced_.size(); ++k) {
                 deviceAllows_[k] = deviceFailure(device, *advanced_[k].set) ? 0 : 1;
                 deviceFitness_[k] = deviceFitness(*advanced_[k].set, device);
             }
             for (const NativeVideoMode& mode : device.modes) {
-                if (!isUsable(mode))
+                if (!isUsable(mode)) {
+                    if (recorder_)
+                        recordUnusable(d, mode);
                     continue;
+                }
                 anyMode = true;
                 if (cannotWin(d, mode))
                     continue;
                 for (const Resize resize : {Resize::None, Resize::CropAndScale}) {
-                    if (basic_.allows(resize))
+                    if (basic_.allows(resize)) {
                         consider(d, mode, resize);
+                    } else if (recorder_) {
+                        recordExclusion(
+                                d, mode, resize,
+                                explain::stringExclusion("resizeMode", *basic_.set->resizeMode,
+                                                         resizeName(resize), "this candidate"));
+                    }
                 }
             }
         }
@@ -297,6 +423,30 @@ public:
                     ErrorName::NotFoundError, "no camera with a usable mode is available", {}, 0};
         }
         return overconstrained();
+    }
+
+    /**
+     * After run() failed with OverconstrainedError: the nearest satisfiable alternatives, for
+     * people who may see device ids (the explanation is given after permission).
+     */
+    std::vector<std::string> alternatives(const MediaTrackConstraints& constraints) const
+    {
+        std::vector<std::string> out;
+        if (const auto named = namedFailure())
+            out.push_back(nearestText(*named, true));
+        static constexpr std::string_view kRelaxable[] = {"deviceId",    "groupId",  "facingMode",
+                                                          "resizeMode",  "width",    "height",
+                                                          "aspectRatio", "frameRate"};
+        for (const auto& relaxation : explain::relaxations(constraints, kRelaxable)) {
+            auto relaxed = VideoSelector(relaxation.constraints, devices_).run();
+            if (!relaxed)
+                continue;
+            out.push_back("with " + relaxation.description + ": " +
+                          explain::settingsText(relaxed->settings) + " on " +
+                          relaxed->settings.deviceId + " (native " +
+                          explain::modeText(relaxed->nativeMode) + ")");
+        }
+        return out;
     }
 
 private:
@@ -364,14 +514,19 @@ private:
                 std::clamp(kDefaultFrameRate, mode.minFrameRate, mode.maxFrameRate),
                 kDefaultFrameRate);
         key_[i++] = 0.0;
-        return found_ && !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_);
+        // Explaining: every mode is considered, so that every candidate is reported.
+        return !recorder_ && found_ &&
+               !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_);
     }
 
     void consider(std::size_t deviceIndex, const NativeVideoMode& mode, Resize resize)
     {
         Window window = initialWindow(mode, resize == Resize::CropAndScale).narrowed(basic_);
-        if (window.region.isEmpty() || !window.hasFrameRate())
+        if (window.region.isEmpty() || !window.hasFrameRate()) {
+            if (recorder_)
+                recordExclusion(deviceIndex, mode, resize, windowExclusion(mode, resize, basic_));
             return;
+        }
         const std::size_t n = advanced_.size();
 
         // Spec, SelectSettings: advanced sets in order; one that cannot hold together with the
@@ -408,7 +563,8 @@ private:
         }
         // key_[2n+1 .. 2n+4] (native distance, device, defaults) are cannotWin()'s.
         key_[2 * n + 5] = resize == Resize::None ? 0.0 : 1.0;
-        if (found_ && !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_))
+        if (!recorder_ && found_ &&
+            !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_))
             return;
 
         Output output;
@@ -431,10 +587,14 @@ private:
                                   nativeDistances_[k];
             }
         }
+        if (recorder_)
+            recordEligible(deviceIndex, mode, resize, output);
         if (found_ && !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_))
             return;
 
         found_ = true;
+        if (recorder_)
+            recorder_->chooseLast();
         // The mode-only tail stays valid for the other resize mode of this native mode.
         std::copy(key_.begin(), key_.end(), bestKey_.begin());
         bestDevice_ = deviceIndex;
@@ -443,26 +603,87 @@ private:
         bestOutput_ = output;
     }
 
-    VideoSelection selection() const
+    MediaTrackSettings settingsOf(std::size_t deviceIndex, Resize resize,
+                                  const Output& output) const
     {
-        const VideoSourceCandidate& device = devices_[bestDevice_];
-        VideoSelection result;
-        result.deviceIndex = bestDevice_;
-        result.nativeMode = *bestMode_;
-        MediaTrackSettings& s = result.settings;
-        s.width = bestOutput_.width;
-        s.height = bestOutput_.height;
-        s.aspectRatio = double(bestOutput_.width) / bestOutput_.height;
-        s.frameRate = bestOutput_.frameRate;
-        s.resizeMode = std::string(resizeName(bestResize_));
+        const VideoSourceCandidate& device = devices_[deviceIndex];
+        MediaTrackSettings s;
+        s.width = output.width;
+        s.height = output.height;
+        s.aspectRatio = double(output.width) / output.height;
+        s.frameRate = output.frameRate;
+        s.resizeMode = std::string(resizeName(resize));
         s.facingMode = device.facingMode;
         s.deviceId = device.deviceId;
         s.groupId = device.groupId;
+        return s;
+    }
+
+    VideoSelection selection() const
+    {
+        VideoSelection result;
+        result.deviceIndex = bestDevice_;
+        result.nativeMode = *bestMode_;
+        result.settings = settingsOf(bestDevice_, bestResize_, bestOutput_);
         return result;
     }
 
-    // Only when nothing was selected: a second pass finds the constraint to name.
-    Error overconstrained() const
+    // ---- Recording (only with a Recorder) ----
+
+    CandidateReport report(std::size_t deviceIndex, const NativeVideoMode& mode,
+                           std::optional<Resize> resize) const
+    {
+        CandidateReport r;
+        r.deviceId = devices_[deviceIndex].deviceId;
+        r.deviceIndex = deviceIndex;
+        r.mode = explain::modeInfo(mode);
+        if (resize)
+            r.resizeMode = std::string(resizeName(*resize));
+        return r;
+    }
+
+    void recordExclusion(std::size_t deviceIndex, const NativeVideoMode& mode,
+                         std::optional<Resize> resize, CandidateExclusion exclusion)
+    {
+        CandidateReport r = report(deviceIndex, mode, resize);
+        r.excluded = std::move(exclusion);
+        recorder_->addExcluded(std::move(r));
+    }
+
+    // A device ruled out by deviceId, groupId or facingMode: one report per mode, whatever the
+    // resize mode.
+    void recordDeviceExclusion(std::size_t deviceIndex, VideoConstraint failure)
+    {
+        const VideoSourceCandidate& device = devices_[deviceIndex];
+        for (const NativeVideoMode& mode : device.modes)
+            recordExclusion(deviceIndex, mode, std::nullopt,
+                            deviceExclusion(device, *basic_.set, failure));
+    }
+
+    void recordUnusable(std::size_t deviceIndex, const NativeVideoMode& mode)
+    {
+        CandidateExclusion exclusion;
+        exclusion.required = "a usable native mode";
+        exclusion.offered = "this mode has no size or no valid frame rate";
+        recordExclusion(deviceIndex, mode, std::nullopt, std::move(exclusion));
+    }
+
+    void recordEligible(std::size_t deviceIndex, const NativeVideoMode& mode, Resize resize,
+                        const Output& output)
+    {
+        CandidateReport r = report(deviceIndex, mode, resize);
+        r.settings = settingsOf(deviceIndex, resize, output);
+        r.fitnessDistance = key_[advanced_.size()];
+        r.advancedSatisfied.reserve(advanced_.size());
+        for (const char satisfied : satisfied_)
+            r.advancedSatisfied.push_back(satisfied != 0);
+        recorder_->addEligible(std::move(r), key_);
+    }
+
+    // ---- Failure ----
+
+    // The required constraint an OverconstrainedError names.
+    std::optional<VideoConstraint> namedFailure() const
     {
         std::array<bool, kConstraintNames.size()> satisfiable{};
         std::optional<VideoConstraint> lastFailure;
@@ -475,22 +696,163 @@ private:
                     lastFailure = failure;
             }
         }
-        std::optional<VideoConstraint> named;
-        for (std::size_t i = 0; i < satisfiable.size() && !named; ++i) {
+        for (std::size_t i = 0; i < satisfiable.size(); ++i) {
             if (!satisfiable[i])
-                named = static_cast<VideoConstraint>(i);
+                return static_cast<VideoConstraint>(i);
         }
         // Every required constraint can be met on its own but not together: name the one the
         // last candidate failed, as Chromium does.
-        if (!named)
-            named = lastFailure;
-        const std::string_view name =
-                named ? kConstraintNames[static_cast<std::size_t>(*named)] : std::string_view();
-        return Error{ErrorName::OverconstrainedError,
-                     name.empty()
-                             ? std::string("no camera mode satisfies the constraints")
-                             : "no camera mode satisfies the " + std::string(name) + " constraint",
-                     std::string(name), 0};
+        return lastFailure;
+    }
+
+    // The devices whose deviceId, groupId and facingMode hold.
+    bool deviceMatches(const VideoSourceCandidate& device) const
+    {
+        return !deviceFailure(device, *basic_.set);
+    }
+
+    /**
+     * One sentence on the nearest thing to \p named that the cameras offer: "no camera mode
+     * reaches width >= 4000; the widest is 3840x2160 i420 @ 20 fps". Device ids only when
+     * \p withDeviceIds (an Error is seen before permission; an explanation after).
+     */
+    std::string nearestText(VideoConstraint named, bool withDeviceIds) const
+    {
+        const MediaTrackConstraintSet& s = *basic_.set;
+        switch (named) {
+        case VideoConstraint::DeviceId:
+        case VideoConstraint::GroupId: {
+            const bool id = named == VideoConstraint::DeviceId;
+            const auto& constraint = id ? s.deviceId : s.groupId;
+            std::string text = std::string("no camera has ") + (id ? "deviceId " : "groupId ") +
+                               explain::quotedList(*constraint->exact);
+            if (withDeviceIds) {
+                std::vector<std::string> values;
+                for (const auto& device : devices_)
+                    values.push_back(id ? device.deviceId : device.groupId);
+                text += std::string("; the cameras' ") + (id ? "deviceIds" : "groupIds") + " are " +
+                        explain::quotedList(values);
+            }
+            return text;
+        }
+        case VideoConstraint::FacingMode: {
+            std::vector<std::string> values;
+            for (const auto& device : devices_)
+                values.push_back(device.facingMode.value_or("(none)"));
+            return "no camera faces " + explain::quotedList(*s.facingMode->exact) +
+                   "; the cameras face " + explain::quotedList(values);
+        }
+        case VideoConstraint::ResizeMode:
+            return "resizeMode " + explain::quotedList(*s.resizeMode->exact) +
+                   " allows neither \"none\" nor \"crop-and-scale\"";
+        default:
+            break;
+        }
+        return nearestRangeText(named, withDeviceIds);
+    }
+
+    std::string nearestRangeText(VideoConstraint named, bool withDeviceIds) const
+    {
+        const NumberRequirement& requirement = requirementOf(named, basic_);
+        const std::string required = explain::requirementText(
+                kConstraintNames[static_cast<std::size_t>(named)], requirement);
+        // The candidate nearest the requirement on this property alone.
+        const NativeVideoMode* bestMode = nullptr;
+        std::size_t bestDevice = 0;
+        Reach bestReach{0, 0};
+        double bestShortfall = fitness::kInfinity;
+        for (std::size_t d = 0; d < devices_.size(); ++d) {
+            if (!deviceMatches(devices_[d]))
+                continue;
+            for (const NativeVideoMode& mode : devices_[d].modes) {
+                if (!isUsable(mode))
+                    continue;
+                for (const Resize resize : {Resize::None, Resize::CropAndScale}) {
+                    if (!basic_.allows(resize))
+                        continue;
+                    const Reach reach = reachOf(named, mode, resize);
+                    const double shortfall = explain::shortfall(requirement, reach.min, reach.max);
+                    if (shortfall < bestShortfall) {
+                        bestShortfall = shortfall;
+                        bestMode = &mode;
+                        bestDevice = d;
+                        bestReach = reach;
+                    }
+                }
+            }
+        }
+        if (!bestMode)
+            return "no camera mode satisfies " + required;
+        if (requirement.isEmpty())
+            return "no value satisfies " + required;
+        const std::string on = withDeviceIds ? " on " + devices_[bestDevice].deviceId : "";
+        if (bestShortfall > 0) {
+            const bool tooSmall = bestReach.max < requirement.lo;
+            static constexpr std::array<std::array<std::string_view, 2>, 4> kWords{
+                    {{"widest", "narrowest"},
+                     {"tallest", "shortest"},
+                     {"widest", "narrowest"},
+                     {"fastest", "slowest"}}};
+            const auto row = static_cast<std::size_t>(named) -
+                             static_cast<std::size_t>(VideoConstraint::Width);
+            std::string text = "no camera mode reaches " + required + "; the " +
+                               std::string(kWords[row][tooSmall ? 0 : 1]) + " is " +
+                               explain::modeText(*bestMode);
+            if (named == VideoConstraint::AspectRatio)
+                text += " (aspect ratio " +
+                        explain::number(tooSmall ? bestReach.max : bestReach.min) + ")";
+            return text + on;
+        }
+        // Each constraint can be met alone: show the candidate that misses the least.
+        const NativeVideoMode* nearMode = nullptr;
+        std::size_t nearDevice = 0;
+        Resize nearResize = Resize::None;
+        double nearShortfall = fitness::kInfinity;
+        for (std::size_t d = 0; d < devices_.size(); ++d) {
+            if (!deviceMatches(devices_[d]))
+                continue;
+            for (const NativeVideoMode& mode : devices_[d].modes) {
+                if (!isUsable(mode))
+                    continue;
+                for (const Resize resize : {Resize::None, Resize::CropAndScale}) {
+                    if (!basic_.allows(resize))
+                        continue;
+                    const double shortfall = windowMiss(mode, resize, basic_).shortfall;
+                    if (shortfall < nearShortfall) {
+                        nearShortfall = shortfall;
+                        nearMode = &mode;
+                        nearDevice = d;
+                        nearResize = resize;
+                    }
+                }
+            }
+        }
+        std::string text =
+                "no camera mode satisfies " + required + " together with the other constraints";
+        if (nearMode) {
+            text += "; the nearest is " + explain::modeText(*nearMode) + " (" +
+                    std::string(resizeName(nearResize)) + ")" +
+                    (withDeviceIds ? " on " + devices_[nearDevice].deviceId : "") + ", " +
+                    windowExclusion(*nearMode, nearResize, basic_).message();
+        }
+        return text;
+    }
+
+    // Only when nothing was selected: a second pass finds the constraint to name.
+    Error overconstrained() const
+    {
+        const std::optional<VideoConstraint> named = namedFailure();
+        if (!named) {
+            return Error{ErrorName::OverconstrainedError,
+                         "no camera mode satisfies the constraints",
+                         {},
+                         0};
+        }
+        // The message names the nearest alternative, without device ids: the application may
+        // not have permission yet.
+        const std::string name(kConstraintNames[static_cast<std::size_t>(*named)]);
+        return Error{ErrorName::OverconstrainedError, name + ": " + nearestText(*named, false),
+                     name, 0};
     }
 
     std::span<const VideoSourceCandidate> devices_;
@@ -506,6 +868,7 @@ private:
     std::vector<char> deviceAllows_;
     std::vector<double> deviceFitness_;
     double basicDeviceFitness_ = 0;
+    explain::Recorder* recorder_ = nullptr; // only when explaining
     bool found_ = false;
     std::size_t bestDevice_ = 0;
     const NativeVideoMode* bestMode_ = nullptr;
@@ -521,6 +884,26 @@ Result<VideoSelection> selectVideoSettings(const MediaTrackConstraints& constrai
     if (candidates.empty())
         return Error{ErrorName::NotFoundError, "no camera is available", {}, 0};
     return VideoSelector(constraints, candidates).run();
+}
+
+Result<VideoSelection> selectVideoSettings(const MediaTrackConstraints& constraints,
+                                           std::span<const VideoSourceCandidate> candidates,
+                                           SelectionExplanation* explanation)
+{
+    if (!explanation)
+        return selectVideoSettings(constraints, candidates);
+    explain::Recorder recorder(MediaDeviceKind::VideoInput);
+    Result<VideoSelection> result = selectVideoSettings(constraints, {});
+    std::vector<std::string> alternatives;
+    if (!candidates.empty()) {
+        VideoSelector selector(constraints, candidates, &recorder);
+        result = selector.run();
+        if (!result && result.error().name == ErrorName::OverconstrainedError)
+            alternatives = selector.alternatives(constraints);
+    }
+    *explanation = recorder.finish(std::move(alternatives), {});
+    explanation->summary = result ? explain::chosenSummary(*explanation) : result.error().message;
+    return result;
 }
 
 } // namespace usermedia
