@@ -43,15 +43,6 @@ inline void substitute(Json& value, const Placeholders& map)
     }
 }
 
-/** The reverse of a placeholder map: real id -> "$video0". */
-inline Placeholders reversed(const Placeholders& map)
-{
-    Placeholders out;
-    for (const auto& [key, value] : map)
-        out.emplace(value, key);
-    return out;
-}
-
 /**
  * Whether two numbers match: frameRate, aspectRatio and latency are real-valued (a relative
  * tolerance of 1e-6 absorbs the last digits of a division); every other number exactly.

@@ -42,24 +42,18 @@ Json errorJson(const Error& error)
     return out;
 }
 
-Json trackJson(const MediaStreamTrack& track, const Placeholders& reverse)
+Json trackJson(const MediaStreamTrack& track)
 {
-    Json settings = Json::parse(toJson(track.getSettings()));
-    for (const char* member : {"deviceId", "groupId"}) {
-        if (!settings.contains(member))
-            continue;
-        auto it = reverse.find(settings.at(member).get<std::string>());
-        if (it != reverse.end())
-            settings[member] = it->second;
-    }
-    return {{"kind", track.kind()}, {"label", track.label()}, {"settings", settings}};
+    return {{"kind", track.kind()},
+            {"label", track.label()},
+            {"settings", Json::parse(toJson(track.getSettings()))}};
 }
 
-Json tracksJson(const MediaStream& stream, const Placeholders& reverse)
+Json tracksJson(const MediaStream& stream)
 {
     Json tracks = Json::array();
     for (const auto& track : stream.getTracks())
-        tracks.push_back(trackJson(track, reverse));
+        tracks.push_back(trackJson(track));
     return tracks;
 }
 
@@ -92,6 +86,8 @@ CaseRequest CaseRequest::fromJson(const Json& request)
 {
     CaseRequest out;
     out.constraints = request.at("constraints");
+    if (request.contains("constraintsText"))
+        out.constraintsText = request.at("constraintsText").get<std::string>();
     out.legacy = request.value("legacy", false);
     if (request.contains("apply"))
         out.apply = request.at("apply");
@@ -131,10 +127,10 @@ Placeholders placeholdersFor(const std::filesystem::path& deviceFile, std::strin
 CaseAnswer runThroughPublicApi(const std::filesystem::path& deviceFile, const CaseRequest& request)
 {
     CaseAnswer out;
-    const Placeholders map = placeholdersFor(deviceFile, &out.setupFailure);
+    out.placeholders = placeholdersFor(deviceFile, &out.setupFailure);
     if (!out.setupFailure.empty())
         return out;
-    const Placeholders reverse = reversed(map);
+    const Placeholders& map = out.placeholders;
     auto devices = createDevices(deviceFile);
     if (!devices) {
         out.setupFailure = devices.error().toString();
@@ -143,7 +139,8 @@ CaseAnswer runThroughPublicApi(const std::filesystem::path& deviceFile, const Ca
 
     Json constraints = request.constraints;
     substitute(constraints, map);
-    const std::string constraintsText = constraints.dump();
+    const std::string constraintsText =
+            request.constraintsText ? *request.constraintsText : constraints.dump();
     std::optional<std::string> legacyCode;
     auto stream = open(*devices, constraintsText, request.legacy, legacyCode);
     if (!stream) {
@@ -152,7 +149,7 @@ CaseAnswer runThroughPublicApi(const std::filesystem::path& deviceFile, const Ca
             out.answer["error"]["legacyCode"] = *legacyCode;
         return out;
     }
-    out.answer["tracks"] = tracksJson(*stream, reverse);
+    out.answer["tracks"] = tracksJson(*stream);
 
     // Invariant: each track's getConstraints() is what the request asked of its kind.
     const auto parsed = parseMediaStreamConstraints(constraintsText);
@@ -198,7 +195,7 @@ CaseAnswer runThroughPublicApi(const std::filesystem::path& deviceFile, const Ca
                             toJson(track.getConstraints()));
             }
         }
-        out.answer["afterApply"] = tracksJson(*stream, reverse);
+        out.answer["afterApply"] = tracksJson(*stream);
     }
     for (auto& track : stream->getTracks())
         track.stop();

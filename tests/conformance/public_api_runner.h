@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,9 @@ namespace usermedia::testing {
  */
 struct CaseRequest
 {
-    Json constraints;    ///< MediaStreamConstraints, with $video0-style placeholders
+    Json constraints; ///< MediaStreamConstraints, with $video0-style placeholders
+    /// Verbatim text instead of `constraints` (malformed JSON), from request.constraintsText.
+    std::optional<std::string> constraintsText;
     bool legacy = false; ///< through the callback form getUserMedia(constraints, ok, err)
     Json apply;          ///< null, or MediaTrackConstraints for applyConstraints()
     std::string applyKind = "video";
@@ -24,7 +27,7 @@ struct CaseRequest
     static CaseRequest fromJson(const Json& request);
 };
 
-/** The answer, with ids mapped back to placeholders. */
+/** The answer, with the ids the API gave; `placeholders` maps $video0 etc. to them. */
 struct CaseAnswer
 {
     /// {"tracks": [...]} or {"error": {...}}, plus "apply" and "afterApply" after apply.
@@ -33,6 +36,8 @@ struct CaseAnswer
     /// getConstraints() is what was asked; a failed applyConstraints changes nothing; a
     /// successful one makes getConstraints() return exactly what was applied.
     std::vector<std::string> invariantFailures;
+    /// $video0, $vgroup0, $audio0, $agroup0, ... -> the ids enumerateDevices() gave.
+    Placeholders placeholders;
     /// The error, if creating the context or enumerating failed (not an answer to compare).
     std::string setupFailure;
 };
