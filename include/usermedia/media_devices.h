@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -36,8 +37,16 @@ struct MediaDevicesOptions
     PermissionPolicy permissionPolicy = PermissionPolicy::Prompt;
     /// Asked when permissionPolicy is Prompt; without one such requests get NotAllowedError.
     PermissionPrompt prompt;
-    /// Paces fake devices and stamps frames; the system clock when empty.
+    /// Paces fake devices and stamps frames; the system clock when empty. Also times
+    /// promptTimeout.
     std::shared_ptr<Clock> clock;
+    /// A permission prompt not answered within this time is NotAllowedError ("the permission
+    /// prompt timed out"), never a grant. 0: wait for the answer however long it takes.
+    std::chrono::milliseconds promptTimeout{0};
+    /// The directory of the remembered decisions (permissions.json); empty:
+    /// $XDG_CONFIG_HOME/usermedia, else ~/.config/usermedia. The AllowAll and DenyAll
+    /// policies neither read nor write decisions there, only the origin's device-id salt.
+    std::string permissionStoreDirectory;
 };
 
 /** \brief What probe() found for one kind: the device and the settings a track would get. */
@@ -112,6 +121,26 @@ public:
     /** \brief Listens for "devicechange"; returns 0 for any other type. */
     ListenerId addEventListener(std::string_view type, std::function<void()> listener);
     void removeEventListener(ListenerId id);
+
+    /**
+     * \brief The permission state of this origin for \p name, like
+     * `navigator.permissions.query({name: "camera"})`: granted, denied or prompt.
+     * Thread: any.
+     * \see https://w3c.github.io/permissions/#dom-permissions-query
+     */
+    PermissionState queryPermission(PermissionName name) const;
+
+    /**
+     * \brief Grants or denies \p name for this origin (remembered, as "always"), or resets it to
+     * prompt (which also gives the origin new device and group ids). When the state leaves
+     * granted, every live track of that kind ends (`ended` fires on the control thread), as a
+     * browser does when a site's permission is revoked. Decisions made by another process (e.g.
+     * `usermedia permissions deny`) have the same effect. A store that cannot be written keeps
+     * the decision for this context only, with a warning.
+     * Errors: InvalidStateError under the AllowAll or DenyAll policy.
+     * Thread: any.
+     */
+    Result<void> setPermission(PermissionName name, PermissionState state);
 
     /** \brief The application identity in use (options.origin or the executable path). */
     std::string origin() const;

@@ -43,7 +43,7 @@ struct PermissionRequest
 enum class PermissionAnswer
 {
     AllowOnce,   ///< this call and the rest of this MediaDevices' life
-    AllowAlways, ///< remembered (persisted by a later version; for now: this process)
+    AllowAlways, ///< remembered in the user's permission store
     DenyOnce,
     DenyAlways,
     Dismiss, ///< closed without answering: NotAllowedError, never a grant

@@ -3,6 +3,7 @@
 
 #include "backends/fake/fake_backend.h"
 #include "base/log.h"
+#include "core/salted_id.h"
 
 namespace usermedia {
 
@@ -51,13 +52,16 @@ DeviceRegistry::~DeviceRegistry()
 std::vector<RegisteredDevice> DeviceRegistry::enumerate() const
 {
     std::vector<RegisteredDevice> devices;
+    const std::string salt = salt_ ? salt_() : std::string();
     for (const auto& backend : backends_) {
         for (auto& description : backend->enumerate()) {
             RegisteredDevice device;
             device.backend = backend.get();
-            // Ids are the backend's own for now; issue 4 salts them per origin.
-            device.deviceId = description.id;
-            device.groupId = description.groupId;
+            // Privacy: applications never see the backend's ids (OS paths, serial numbers),
+            // only hashes salted per origin; see saltedId() for the threat model.
+            device.deviceId = salt_ ? saltedId("deviceId", salt, description.id) : description.id;
+            device.groupId =
+                    salt_ ? saltedId("groupId", salt, description.groupId) : description.groupId;
             device.description = std::move(description);
             devices.push_back(std::move(device));
         }

@@ -48,14 +48,24 @@ public:
     DeviceRegistry(const DeviceRegistry&) = delete;
     DeviceRegistry& operator=(const DeviceRegistry&) = delete;
 
+    /** The devices, with deviceId/groupId salted per origin (see setIdSalt()). */
     std::vector<RegisteredDevice> enumerate() const;
     void onDevicesChanged() override;
+
+    /**
+     * Where the origin's salt comes from: the ids applications see are saltedId() of the
+     * backend's ids with it. Asked at every enumerate(), because resetting an origin's
+     * permissions changes it. Without one, ids are the backend's own (tests of the registry).
+     * Call before the registry is shared.
+     */
+    void setIdSalt(std::function<std::string()> salt) { salt_ = std::move(salt); }
 
 private:
     DeviceRegistry(std::vector<std::unique_ptr<Backend>> backends, std::function<void()> onChange);
 
     std::vector<std::unique_ptr<Backend>> backends_;
     std::function<void()> onChange_;
+    std::function<std::string()> salt_;
 };
 
 } // namespace usermedia

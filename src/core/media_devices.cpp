@@ -25,6 +25,20 @@ Error typeError(std::string message)
     return Error{ErrorName::TypeError, std::move(message), {}, 0};
 }
 
+PermissionBrokerOptions brokerOptions(const MediaDevicesOptions& options, const std::string& origin,
+                                      const std::shared_ptr<Clock>& clock)
+{
+    PermissionBrokerOptions broker;
+    broker.origin = origin;
+    broker.policy = options.permissionPolicy;
+    broker.prompt = options.prompt;
+    broker.promptTimeout = options.promptTimeout;
+    broker.clock = clock;
+    broker.useStore = true; // for the id salt only, under a fixed policy
+    broker.storeDirectory = options.permissionStoreDirectory;
+    return broker;
+}
+
 std::string executablePath()
 {
     std::error_code error;
@@ -83,11 +97,13 @@ public:
         : options_(std::move(options)),
           origin_(std::move(origin)),
           clock_(options_.clock ? options_.clock : systemClock()),
-          broker_(origin_, options_.permissionPolicy, options_.prompt)
+          broker_(brokerOptions(options_, origin_, clock_))
     {}
 
     ~Impl() override
     {
+        // First, so no revocation from the store watcher reaches a half-destroyed context.
+        broker_.stopWatching();
         registry_.reset(); // no more hotplug callbacks
         loop_.stop();
     }
@@ -108,7 +124,22 @@ public:
         if (!registry)
             return registry.error();
         registry_ = std::move(*registry);
+        registry_->setIdSalt([this] { return broker_.salt(); });
+        // Runs on the caller of setPermission() or on the broker's watcher thread, which
+        // ~Impl joins first: `this` outlives every call.
+        broker_.watch([this, weak](PermissionName name) {
+            post([weak, name] {
+                if (auto self = weak.lock())
+                    self->endTracksOfKind(name);
+            });
+        });
         return {};
+    }
+
+    PermissionState queryPermission(PermissionName name) const { return broker_.state(name); }
+    Result<void> setPermission(PermissionName name, PermissionState state)
+    {
+        return broker_.setState(name, state);
     }
 
     // ---- TrackHost ----
@@ -418,6 +449,28 @@ private:
         return handlers;
     }
 
+    // Revocation: every live track of the kind ends, as when a browser's site permission is
+    // revoked. Sources stop when their last track goes.
+    void endTracksOfKind(PermissionName name)
+    {
+        const auto kind = name == PermissionName::Camera ? MediaDeviceKind::VideoInput
+                                                         : MediaDeviceKind::AudioInput;
+        std::vector<std::shared_ptr<CaptureSource>> sources;
+        for (auto it = sources_.begin(); it != sources_.end();) {
+            auto source = it->second.lock();
+            if (source && source->device().description.kind == kind) {
+                sources.push_back(std::move(source));
+                it = sources_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        for (const auto& source : sources) {
+            for (const auto& track : source->tracks())
+                track->endFromSource();
+        }
+    }
+
     void endTracksOf(const std::string& deviceId)
     {
         // Look the source up directly: openSource() skips failed sources.
@@ -570,6 +623,16 @@ ListenerId MediaDevices::addEventListener(std::string_view type, std::function<v
 void MediaDevices::removeEventListener(ListenerId id)
 {
     impl_->removeDeviceChangeListener(id);
+}
+
+PermissionState MediaDevices::queryPermission(PermissionName name) const
+{
+    return impl_->queryPermission(name);
+}
+
+Result<void> MediaDevices::setPermission(PermissionName name, PermissionState state)
+{
+    return impl_->setPermission(name, state);
 }
 
 std::string MediaDevices::origin() const

@@ -25,14 +25,35 @@ constexpr const char* kFaultyDevices = R"({"devices": [
 ]})";
 
 class LifecycleTest : public E2eTest
-{};
+{
+protected:
+    // Applications see salted ids, never the backend's: find a device the way a page would,
+    // by its label in enumerateDevices().
+    static std::string idOf(MediaDevices& devices, const std::string& label)
+    {
+        auto list = await(devices.enumerateDevices());
+        EXPECT_TRUE(list.has_value());
+        for (const auto& info : list ? *list : std::vector<MediaDeviceInfo>{}) {
+            if (info.label == label)
+                return info.deviceId;
+        }
+        ADD_FAILURE() << "no device labelled " << label;
+        return {};
+    }
+
+    static std::string exactVideo(const std::string& deviceId)
+    {
+        return R"({"video": {"deviceId": {"exact": ")" + deviceId + R"("}}})";
+    }
+};
 
 TEST_F(LifecycleTest, UnpluggedDeviceEndsTheTrackAndFiresEnded)
 {
     auto devices = makeDevices(kFaultyDevices);
     Signal changed;
     devices.addEventListener("devicechange", [&] { changed.notify(); });
-    auto stream = open(devices, R"({"video": {"deviceId": {"exact": "unplugging"}}})");
+    const std::string unplugging = idOf(devices, "Unplugging Camera");
+    auto stream = open(devices, exactVideo(unplugging));
     auto track = stream.getVideoTracks().at(0);
     Signal ended;
     Signal inactive;
@@ -50,13 +71,13 @@ TEST_F(LifecycleTest, UnpluggedDeviceEndsTheTrackAndFiresEnded)
     auto list = await(devices.enumerateDevices());
     ASSERT_TRUE(list.has_value());
     for (const auto& info : *list)
-        EXPECT_NE(info.deviceId, "unplugging");
+        EXPECT_NE(info.deviceId, unplugging);
 }
 
 TEST_F(LifecycleTest, BusyDeviceIsNotReadableAndLegacyCodeIsNotSupported)
 {
     auto devices = makeDevices(kFaultyDevices);
-    auto result = await(devices.getUserMedia(R"({"video": {"deviceId": {"exact": "busy"}}})"));
+    auto result = await(devices.getUserMedia(exactVideo(idOf(devices, "Busy Camera"))));
     ASSERT_FALSE(result.has_value());
     EXPECT_EQ(result.error().name, ErrorName::NotReadableError);
     EXPECT_NE(result.error().message.find("Busy Camera"), std::string::npos)
@@ -66,9 +87,7 @@ TEST_F(LifecycleTest, BusyDeviceIsNotReadableAndLegacyCodeIsNotSupported)
 TEST_F(LifecycleTest, StallMutesTheTrackAndShowsAsDiscardedFrames)
 {
     auto devices = makeDevices(kFaultyDevices);
-    auto track = open(devices, R"({"video": {"deviceId": {"exact": "stalling"}}})")
-                         .getVideoTracks()
-                         .at(0);
+    auto track = open(devices, exactVideo(idOf(devices, "Stalling Camera"))).getVideoTracks().at(0);
     Collector<VideoFrame> frames;
     track.addVideoSink([&](const VideoFrame& f) { frames.add(f); });
     Signal muted;
