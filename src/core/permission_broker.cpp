@@ -75,6 +75,11 @@ PermissionBroker::PermissionBroker(PermissionBrokerOptions options)
 
 PermissionBroker::~PermissionBroker()
 {
+    {
+        // Waits for an answer being handled right now; later answers see the broker gone.
+        std::lock_guard lock(liveness_->mutex);
+        liveness_->alive = false;
+    }
     stopWatching();
     std::vector<std::unique_ptr<Timer>> timers;
     {
@@ -153,9 +158,10 @@ void PermissionBroker::request(const PermissionRequest& request,
                 },
                 pending->sleeper);
     }
-    prompt_(request, [this, request, done, pending](PermissionAnswer answer) {
-        if (pending->answered.exchange(true))
-            return;
+    prompt_(request, [this, liveness = liveness_, request, done, pending](PermissionAnswer answer) {
+        std::lock_guard alive(liveness->mutex);
+        if (!liveness->alive || pending->answered.exchange(true))
+            return; // the context is gone, or the prompt was answered or timed out already
         if (pending->sleeper)
             pending->sleeper->interrupt();
         remember(request, answer);

@@ -100,6 +100,13 @@ public:
 
 private:
     struct Timer;
+    // Whether the broker still exists, for prompt answers that arrive later from an
+    // application's thread: they hold this, never the broker itself.
+    struct Liveness
+    {
+        std::mutex mutex;
+        bool alive = true; // guarded by mutex
+    };
 
     static constexpr std::array<PermissionName, 2> kNames = {PermissionName::Camera,
                                                              PermissionName::Microphone};
@@ -134,6 +141,7 @@ private:
     int inotifyFd_ = -1;
     int stopFd_ = -1;
     std::thread watcher_;
+    const std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
 };
 
 } // namespace usermedia

@@ -94,3 +94,25 @@ TEST(PermissionBroker, OnlyTheFirstAnswerCounts)
 
 } // namespace
 } // namespace usermedia
+
+namespace usermedia {
+namespace {
+
+TEST(PermissionBroker, AnAnswerAfterTheBrokerIsGoneIsIgnored)
+{
+    std::function<void(PermissionAnswer)> late;
+    int calls = 0;
+    {
+        PermissionBroker broker("app", PermissionPolicy::Prompt,
+                                [&late](const PermissionRequest&, auto respond) {
+                                    late = std::move(respond); // a GUI answers later
+                                });
+        broker.request(cameraRequest(), [&calls](Result<void>) { ++calls; });
+    }
+    ASSERT_TRUE(late);
+    late(PermissionAnswer::AllowAlways); // must neither crash nor call back
+    EXPECT_EQ(calls, 0);
+}
+
+} // namespace
+} // namespace usermedia
