@@ -13,6 +13,7 @@
 #include <usermedia/clock.h>
 #include <usermedia/constraints.h>
 #include <usermedia/error.h>
+#include <usermedia/explain.h>
 #include <usermedia/export.h>
 #include <usermedia/media_device_info.h>
 #include <usermedia/media_stream.h>
@@ -61,6 +62,23 @@ struct ProbeResult
 {
     std::optional<ProbedTrack> video;
     std::optional<ProbedTrack> audio;
+};
+
+/**
+ * \brief The outcome of explain(): what probe() would answer, and why, kind by kind.
+ * \see usermedia/explain.h for the candidates and alternatives.
+ */
+struct ProbeReport
+{
+    /// What probe() would resolve with: the kinds that could be satisfied.
+    ProbeResult result;
+    /// What probe() would reject with (OverconstrainedError, NotFoundError): the first failing
+    /// kind's error, audio before video as probe() checks them. Empty when probe() resolves.
+    std::optional<Error> error;
+    /// For each requested kind: every candidate considered, the chosen one first; when nothing
+    /// fits, the nearest satisfiable alternatives.
+    std::optional<SelectionExplanation> video;
+    std::optional<SelectionExplanation> audio;
 };
 
 /**
@@ -117,6 +135,20 @@ public:
      * opens nothing. Not in the spec: for tools such as `usermedia probe`.
      */
     Promise<ProbeResult> probe(const MediaStreamConstraints& constraints);
+
+    /**
+     * \brief probe() that says why: every candidate SelectSettings considered for each
+     * requested kind (device, native mode, settings, fitness distance, or the constraint that
+     * excluded it and by how much) and, when nothing fits, the nearest alternatives. A request
+     * that cannot be satisfied resolves, with ProbeReport::error set to what probe() would
+     * reject with, and the other kind still explained. The report shows device ids and modes, so
+     * it needs permission for the requested kinds, asked as probe() asks (even when selection
+     * failed); opens nothing. Slower than probe(): every candidate's settings are computed. Not
+     * in the spec: for tools such as `usermedia probe --explain`.
+     * Errors: TypeError (no media requested), NotAllowedError (permission refused).
+     * Thread: any; the promise settles on the control thread.
+     */
+    Promise<ProbeReport> explain(const MediaStreamConstraints& constraints);
 
     /** \brief Listens for "devicechange"; returns 0 for any other type. */
     ListenerId addEventListener(std::string_view type, std::function<void()> listener);

@@ -10,6 +10,7 @@
 
 #include "base/event_loop.h"
 #include "base/log.h"
+#include "constraints/explain.h"
 #include "constraints/select_settings.h"
 #include "core/capture_source.h"
 #include "core/device_registry.h"
@@ -204,6 +205,71 @@ public:
         return promise;
     }
 
+    // probe() with an explanation per kind; selection failures are reported, not rejected.
+    Promise<ProbeReport> explain(const MediaStreamConstraints& constraints)
+    {
+        Promise<ProbeReport> promise;
+        auto self = shared_from_this();
+        post([self, constraints, promise] {
+            if (!constraints.video && !constraints.audio) {
+                promise.settle(typeError("explain needs at least one of audio and video"));
+                return;
+            }
+            const auto devices = self->registry_->enumerate();
+            ProbeReport report;
+            Plan plan;
+            // Audio first, as plan() does, so that report.error is what probe() rejects with.
+            for (const bool video : {false, true}) {
+                const auto& wanted = video ? constraints.video : constraints.audio;
+                if (!wanted)
+                    continue;
+                const auto kind = video ? MediaDeviceKind::VideoInput : MediaDeviceKind::AudioInput;
+                SelectionExplanation explanation;
+                explanation.kind = kind;
+                auto planned = self->planKind(devices, *wanted, kind, &explanation);
+                if (planned) {
+                    (video ? plan.video : plan.audio) = std::move(*planned);
+                } else {
+                    if (explanation.summary.empty())
+                        explanation.summary = planned.error().message; // no device of the kind
+                    if (!report.error)
+                        report.error = planned.error();
+                }
+                (video ? report.video : report.audio) = std::move(explanation);
+            }
+            // Permission for every requested kind: the report names devices and their modes.
+            PermissionRequest request;
+            request.origin = self->origin_;
+            request.camera = constraints.video.has_value();
+            request.microphone = constraints.audio.has_value();
+            for (const auto* planned : {&plan.video, &plan.audio}) {
+                if (*planned)
+                    request.devices.push_back((*planned)->device.info());
+            }
+            std::weak_ptr<Impl> weak = self;
+            self->broker_.request(request, [weak, promise, plan, report](Result<void> allowed) {
+                auto again = weak.lock();
+                if (!again)
+                    return;
+                // The prompt may answer from another thread: settle on the control thread.
+                again->post([promise, plan, report, allowed]() mutable {
+                    if (!allowed) {
+                        promise.settle(allowed.error());
+                        return;
+                    }
+                    if (plan.audio)
+                        report.result.audio =
+                                ProbedTrack{plan.audio->device.info(), plan.audio->settings};
+                    if (plan.video)
+                        report.result.video =
+                                ProbedTrack{plan.video->device.info(), plan.video->settings};
+                    promise.settle(std::move(report));
+                });
+            });
+        });
+        return promise;
+    }
+
     Promise<std::vector<MediaDeviceInfo>> enumerateDevices()
     {
         Promise<std::vector<MediaDeviceInfo>> promise;
@@ -283,8 +349,10 @@ private:
 
     // SelectSettings over the devices of one kind. A device already capturing offers only its
     // running mode, so its other tracks are not disturbed (Chromium does the same).
+    // With \p explanation, selection also reports every candidate (explain()).
     Result<PlannedTrack> planKind(const std::vector<RegisteredDevice>& devices,
-                                  const MediaTrackConstraints& constraints, MediaDeviceKind kind)
+                                  const MediaTrackConstraints& constraints, MediaDeviceKind kind,
+                                  SelectionExplanation* explanation = nullptr)
     {
         const bool video = kind == MediaDeviceKind::VideoInput;
         std::vector<const RegisteredDevice*> matches;
@@ -310,7 +378,7 @@ private:
                          video ? "no camera was found" : "no microphone was found"};
         PlannedTrack planned;
         if (video) {
-            auto selected = selectVideoSettings(constraints, videoCandidates);
+            auto selected = selectVideoSettings(constraints, videoCandidates, explanation);
             if (!selected)
                 return selected.error();
             planned.device = *matches[selected->deviceIndex];
@@ -318,7 +386,7 @@ private:
             planned.settings = selected->settings;
             planned.capabilities = videoCapabilities(videoCandidate(planned.device));
         } else {
-            auto selected = selectAudioSettings(constraints, audioCandidates);
+            auto selected = selectAudioSettings(constraints, audioCandidates, explanation);
             if (!selected)
                 return selected.error();
             planned.device = *matches[selected->deviceIndex];
@@ -611,6 +679,11 @@ MediaTrackSupportedConstraints MediaDevices::getSupportedConstraints() const
 Promise<ProbeResult> MediaDevices::probe(const MediaStreamConstraints& constraints)
 {
     return impl_->probe(constraints);
+}
+
+Promise<ProbeReport> MediaDevices::explain(const MediaStreamConstraints& constraints)
+{
+    return impl_->explain(constraints);
 }
 
 ListenerId MediaDevices::addEventListener(std::string_view type, std::function<void()> listener)

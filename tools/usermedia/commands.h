@@ -26,6 +26,8 @@ struct ProbeCommand
     CommonOptions common;
     ConstraintOptions constraints;
     bool json = false;
+    /// --explain[=N|all]: empty when not given; else how many candidates to list per kind.
+    std::string explain;
 };
 
 struct CaptureCommand
