@@ -17,7 +17,7 @@ EventLoop::~EventLoop()
         thread_.detach();
 }
 
-bool EventLoop::post(std::function<void()> task)
+bool EventLoop::post(std::function<void()>&& task)
 {
     {
         std::lock_guard lock(queue_->mutex);

@@ -28,8 +28,12 @@ public:
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
 
-    /** Queues \p task; returns false (and drops it) once the loop is stopping. */
-    bool post(std::function<void()> task);
+    /**
+     * Queues \p task, taking it over; once the loop is stopping returns false and leaves
+     * \p task untouched, so the caller can run or drop it where it chooses. (Taking it over only
+     * on success matters when the task owns the loop's owner: no copy is left behind.)
+     */
+    bool post(std::function<void()>&& task);
     /** True on the loop's own thread. */
     bool isCurrent() const;
     /** Runs the tasks already queued, then joins the thread (unless called on it). Idempotent. */

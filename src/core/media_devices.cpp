@@ -116,11 +116,7 @@ public:
     {
         std::weak_ptr<Impl> weak = weak_from_this();
         auto registry = DeviceRegistry::create(fakeDevices, clock_, [weak] {
-            if (auto self = weak.lock())
-                self->post([weak] {
-                    if (auto again = weak.lock())
-                        again->fireDeviceChange();
-                });
+            postFromAnyThread(weak, [](Impl& self) { self.fireDeviceChange(); });
         });
         if (!registry)
             return registry.error();
@@ -143,11 +139,25 @@ public:
         return broker_.setState(name, state);
     }
 
+    /**
+     * Runs \p task on the control thread, if the context still exists, from any thread. The
+     * calling thread keeps no reference: were it the last, the context would be destroyed on a
+     * backend, timer or prompt thread and would have to join that very thread.
+     */
+    static void postFromAnyThread(const std::weak_ptr<Impl>& weak, std::function<void(Impl&)> task)
+    {
+        auto self = weak.lock();
+        if (!self)
+            return;
+        EventLoop& loop = self->loop_;
+        loop.post([self = std::move(self), task = std::move(task)] { task(*self); });
+    }
+
     // ---- TrackHost ----
 
     void post(std::function<void()> task) override
     {
-        if (!loop_.post(task))
+        if (!loop_.post(std::move(task)))
             task(); // the loop is stopping: run here rather than lose teardown work
     }
 
@@ -189,7 +199,7 @@ public:
                 promise.settle(plan.error());
                 return;
             }
-            self->askPermission(*plan, [promise, plan = *plan](Result<void> allowed) {
+            self->askPermission(*plan, [promise, plan = *plan](Impl&, Result<void> allowed) {
                 if (!allowed) {
                     promise.settle(allowed.error());
                     return;
@@ -248,11 +258,8 @@ public:
             }
             std::weak_ptr<Impl> weak = self;
             self->broker_.request(request, [weak, promise, plan, report](Result<void> allowed) {
-                auto again = weak.lock();
-                if (!again)
-                    return;
                 // The prompt may answer from another thread: settle on the control thread.
-                again->post([promise, plan, report, allowed]() mutable {
+                postFromAnyThread(weak, [promise, plan, report, allowed](Impl&) mutable {
                     if (!allowed) {
                         promise.settle(allowed.error());
                         return;
@@ -333,10 +340,17 @@ private:
             listener();
     }
 
-    // The source already open on a device, if any (so a second request shares it).
-    std::shared_ptr<CaptureSource> openSource(const std::string& deviceId)
+    // Open sources are keyed by the backend's own device id, which stays the same when the
+    // application-visible ids change (a permission reset draws a new salt).
+    static std::string sourceKey(const RegisteredDevice& device)
     {
-        const auto it = sources_.find(deviceId);
+        return std::string(device.backend->name()) + "/" + device.description.id;
+    }
+
+    // The source already open on a device, if any (so a second request shares it).
+    std::shared_ptr<CaptureSource> openSource(const std::string& key)
+    {
+        const auto it = sources_.find(key);
         if (it == sources_.end())
             return nullptr;
         auto source = it->second.lock();
@@ -362,7 +376,7 @@ private:
             if (device.description.kind != kind)
                 continue;
             matches.push_back(&device);
-            const auto running = openSource(device.deviceId);
+            const auto running = openSource(sourceKey(device));
             if (video) {
                 videoCandidates.push_back(videoCandidate(device));
                 if (running)
@@ -420,7 +434,10 @@ private:
         return plan;
     }
 
-    void askPermission(const Plan& plan, std::function<void(Result<void>)> done)
+    // Asks the broker, then runs \p done on the control thread. \p done travels through prompt
+    // and timer threads, so it must not own the context (postFromAnyThread says why); it gets
+    // the context as an argument instead. If the context dies first, \p done never runs.
+    void askPermission(const Plan& plan, std::function<void(Impl&, Result<void>)> done)
     {
         PermissionRequest request;
         request.origin = origin_;
@@ -433,8 +450,7 @@ private:
         std::weak_ptr<Impl> weak = weak_from_this();
         // The prompt may answer from another thread: continue on the control thread.
         broker_.request(request, [weak, done = std::move(done)](Result<void> allowed) {
-            if (auto self = weak.lock())
-                self->post([done, allowed] { done(allowed); });
+            postFromAnyThread(weak, [done, allowed](Impl& self) { done(self, allowed); });
         });
     }
 
@@ -445,13 +461,12 @@ private:
             promise.settle(planned.error());
             return;
         }
-        auto self = shared_from_this();
-        askPermission(*planned, [self, promise, plan = *planned](Result<void> allowed) {
+        askPermission(*planned, [promise, plan = *planned](Impl& self, Result<void> allowed) {
             if (!allowed) {
                 promise.settle(allowed.error());
                 return;
             }
-            promise.settle(self->open(plan));
+            promise.settle(self.open(plan));
         });
     }
 
@@ -464,13 +479,14 @@ private:
             if (!*planned)
                 continue;
             const PlannedTrack& p = **planned;
-            auto source = openSource(p.device.deviceId);
+            auto source = openSource(sourceKey(p.device));
             if (!source) {
-                auto opened = p.device.description.kind == MediaDeviceKind::VideoInput
-                                      ? CaptureSource::openVideo(p.device, p.videoMode,
-                                                                 sourceHandlers(p.device.deviceId))
-                                      : CaptureSource::openAudio(p.device, p.audioMode,
-                                                                 sourceHandlers(p.device.deviceId));
+                auto opened =
+                        p.device.description.kind == MediaDeviceKind::VideoInput
+                                ? CaptureSource::openVideo(p.device, p.videoMode,
+                                                           sourceHandlers(sourceKey(p.device)))
+                                : CaptureSource::openAudio(p.device, p.audioMode,
+                                                           sourceHandlers(sourceKey(p.device)));
                 if (!opened) {
                     Error error = opened.error();
                     if (error.name != ErrorName::NotFoundError)
@@ -480,7 +496,7 @@ private:
                     return error;
                 }
                 source = *opened;
-                sources_[p.device.deviceId] = source;
+                sources_[sourceKey(p.device)] = source;
             }
             TrackImpl::Init init{p.device.description.kind, p.device.description.label, p.settings,
                                  p.constraints, p.capabilities};
@@ -491,28 +507,20 @@ private:
 
     // What a source reports from its capture thread, handled on the control thread: a failure
     // ends every track it fed; muting and unmuting set the tracks' `muted` and fire events.
-    CaptureSource::Handlers sourceHandlers(const std::string& deviceId)
+    CaptureSource::Handlers sourceHandlers(const std::string& key)
     {
         std::weak_ptr<Impl> weak = weak_from_this();
         CaptureSource::Handlers handlers;
-        handlers.onFailure = [weak, deviceId](const Error&) {
-            if (auto self = weak.lock())
-                self->post([weak, deviceId] {
-                    if (auto again = weak.lock())
-                        again->endTracksOf(deviceId);
-                });
+        handlers.onFailure = [weak, key](const Error&) {
+            postFromAnyThread(weak, [key](Impl& self) { self.endTracksOf(key); });
         };
-        handlers.onMuteChanged = [weak, deviceId](bool muted) {
-            if (auto self = weak.lock())
-                self->post([weak, deviceId, muted] {
-                    auto again = weak.lock();
-                    if (!again)
-                        return;
-                    if (auto source = again->openSource(deviceId)) {
-                        for (const auto& track : source->tracks())
-                            track->setMuted(muted);
-                    }
-                });
+        handlers.onMuteChanged = [weak, key](bool muted) {
+            postFromAnyThread(weak, [key, muted](Impl& self) {
+                if (auto source = self.openSource(key)) {
+                    for (const auto& track : source->tracks())
+                        track->setMuted(muted);
+                }
+            });
         };
         return handlers;
     }
@@ -539,10 +547,10 @@ private:
         }
     }
 
-    void endTracksOf(const std::string& deviceId)
+    void endTracksOf(const std::string& key)
     {
         // Look the source up directly: openSource() skips failed sources.
-        const auto it = sources_.find(deviceId);
+        const auto it = sources_.find(key);
         if (it == sources_.end())
             return;
         const auto source = it->second.lock();

@@ -34,10 +34,17 @@ TrackImpl::Impl(std::shared_ptr<TrackHost> host, std::shared_ptr<CaptureSource> 
 
 TrackImpl::~Impl()
 {
-    if (source_) {
+    if (source_)
         source_->detach(this);
-        host_->release(std::move(source_));
-    }
+    // The last track may die on a capture thread (a frame in flight held it). The source and
+    // the context go to the control thread to be released there: releasing them here could
+    // mean stopping the device, or destroying the context, from a thread they must join.
+    // Both are moved into the task: had this thread kept a reference, it could be the last.
+    TrackHost& target = *host_;
+    target.post([host = std::move(host_), source = std::move(source_)]() mutable {
+        source.reset();
+        host.reset();
+    });
 }
 
 MediaStreamTrackState TrackImpl::readyState() const

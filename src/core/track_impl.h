@@ -98,7 +98,7 @@ private:
     SinkId addSink(std::shared_ptr<Sink> sink);
 
     const std::string id_;
-    const std::shared_ptr<TrackHost> host_;
+    std::shared_ptr<TrackHost> host_; // moved out only by the destructor
     const Init init_;
     std::atomic<bool> enabled_{true};
     std::atomic<bool> muted_{false};
