@@ -72,19 +72,6 @@ std::optional<PermissionState> stateFrom(std::string_view text)
     return std::nullopt;
 }
 
-const char* stateText(PermissionState state)
-{
-    switch (state) {
-    case PermissionState::Granted:
-        return "granted";
-    case PermissionState::Denied:
-        return "denied";
-    case PermissionState::Prompt:
-        break;
-    }
-    return "prompt";
-}
-
 // Reads the whole file. Missing: empty optional with errno ENOENT in *error.
 bool readFile(const std::string& path, std::string& out, int& error)
 {
@@ -162,9 +149,9 @@ std::string serialise(const PermissionMap& map)
     for (const auto& [origin, permissions] : map) {
         json entry = json::object();
         if (permissions.camera != PermissionState::Prompt)
-            entry["camera"] = stateText(permissions.camera);
+            entry["camera"] = std::string(toString(permissions.camera));
         if (permissions.microphone != PermissionState::Prompt)
-            entry["microphone"] = stateText(permissions.microphone);
+            entry["microphone"] = std::string(toString(permissions.microphone));
         if (!permissions.salt.empty())
             entry["salt"] = permissions.salt;
         origins[origin] = std::move(entry);
