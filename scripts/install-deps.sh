@@ -10,6 +10,11 @@ packages=(
     libgtest-dev libgmock-dev libbenchmark-dev
     ffmpeg clang-format
     clang libclang-rt-14-dev
+    libpulse-dev pulseaudio pulseaudio-utils
+    libasound2-dev alsa-utils libspeexdsp-dev libwebrtc-audio-processing-dev
+    qemu-system-x86 linux-image-amd64 busybox-static kmod cpio v4l-utils
+    libswscale-dev libavutil-dev
+    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 )
 
 missing=()
