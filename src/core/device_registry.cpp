@@ -2,6 +2,9 @@
 #include "core/device_registry.h"
 
 #include "backends/fake/fake_backend.h"
+#if UM_HAVE_V4L2
+#include "backends/v4l2/v4l2_backend.h"
+#endif
 #include "base/log.h"
 #include "core/salted_id.h"
 
@@ -17,6 +20,11 @@ Result<std::unique_ptr<DeviceRegistry>> DeviceRegistry::create(const std::string
         if (!fake)
             return fake.error();
         backends.push_back(std::move(*fake));
+    } else {
+        // Real backends, in priority order.
+#if UM_HAVE_V4L2
+        backends.push_back(v4l2::createV4l2Backend(clock));
+#endif
     }
     // Real backends (v4l2, pulse, alsa, pipewire) join this list as they land, in priority
     // order; one whose probe() fails is skipped with an info log.
