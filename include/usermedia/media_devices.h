@@ -12,6 +12,7 @@
 #include <usermedia/capabilities.h>
 #include <usermedia/clock.h>
 #include <usermedia/constraints.h>
+#include <usermedia/devices_in_use.h>
 #include <usermedia/error.h>
 #include <usermedia/explain.h>
 #include <usermedia/export.h>
@@ -150,9 +151,31 @@ public:
      */
     Promise<ProbeReport> explain(const MediaStreamConstraints& constraints);
 
-    /** \brief Listens for "devicechange"; returns 0 for any other type. */
+    /**
+     * \brief Listens for an event; returns 0 for an unknown type.
+     * - "devicechange": a device was plugged in or removed (spec).
+     * - "capturechange": devicesInUse() changed: a device started or stopped being captured from
+     *   by this context (getUserMedia, stop(), a track dropped, a device lost, a permission
+     *   revoked). Not in the spec: for a recording indicator. Read devicesInUse() in the
+     *   listener; it already holds the new set.
+     * Thread: any. Listeners run on the control thread, must not block, and may call any
+     * member (they are not called under a lock).
+     */
     ListenerId addEventListener(std::string_view type, std::function<void()> listener);
+    /** \brief Removes a listener of any type. Thread: any. */
     void removeEventListener(ListenerId id);
+
+    /**
+     * \brief The devices this context is capturing from right now: one entry per device that
+     * feeds at least one live track, cameras first, then microphones, each by label. What a
+     * GUI's recording indicator shows ("Integrated Camera in use by com.example.app").
+     * The set is updated on the control thread before getUserMedia() resolves, and after a
+     * track stops or ends; "capturechange" fires after each change. So right after
+     * MediaStreamTrack::stop() returns the device may still be listed until that event.
+     * Thread: any.
+     * \see usermedia/devices_in_use.h
+     */
+    std::vector<DeviceInUse> devicesInUse() const;
 
     /**
      * \brief The permission state of this origin for \p name, like

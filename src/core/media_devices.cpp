@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -155,10 +156,19 @@ public:
 
     // ---- TrackHost ----
 
+    // Every task may change which devices are in use (tracks post here when they stop, end or
+    // go away), so each is followed by a check of that set on the control thread.
     void post(std::function<void()> task) override
     {
-        if (!loop_.post(std::move(task)))
-            task(); // the loop is stopping: run here rather than lose teardown work
+        std::weak_ptr<Impl> weak = weak_from_this();
+        std::function<void()> checked = [weak, task = std::move(task)]() mutable {
+            task();
+            task = nullptr; // what the task owned goes first (it may own the context)
+            if (auto self = weak.lock())
+                self->updateDevicesInUse();
+        };
+        if (!loop_.post(std::move(checked)))
+            checked(); // the loop is stopping: run here rather than lose teardown work
     }
 
     void release(std::shared_ptr<CaptureSource> source) override
@@ -285,19 +295,24 @@ public:
         return promise;
     }
 
-    ListenerId addDeviceChangeListener(std::function<void()> listener)
+    ListenerId addListener(std::string type, std::function<void()> listener)
     {
         std::lock_guard lock(mutex_);
         const ListenerId id = nextListener_++;
-        deviceChangeListeners_.emplace_back(id, std::move(listener));
+        listeners_.push_back({id, std::move(type), std::move(listener)});
         return id;
     }
 
-    void removeDeviceChangeListener(ListenerId id)
+    void removeListener(ListenerId id)
     {
         std::lock_guard lock(mutex_);
-        std::erase_if(deviceChangeListeners_,
-                      [id](const auto& entry) { return entry.first == id; });
+        std::erase_if(listeners_, [id](const Listener& entry) { return entry.id == id; });
+    }
+
+    std::vector<DeviceInUse> devicesInUse() const
+    {
+        std::lock_guard lock(mutex_);
+        return devicesInUse_;
     }
 
     const std::string& origin() const { return origin_; }
@@ -328,16 +343,50 @@ private:
         return out;
     }
 
-    void fireDeviceChange()
+    void fireDeviceChange() { fire("devicechange"); }
+
+    // Control thread; listeners run without the lock, so they may call back in.
+    void fire(std::string_view type)
     {
         std::vector<std::function<void()>> listeners;
         {
             std::lock_guard lock(mutex_);
-            for (const auto& entry : deviceChangeListeners_)
-                listeners.push_back(entry.second);
+            for (const auto& entry : listeners_) {
+                if (entry.type == type)
+                    listeners.push_back(entry.listener);
+            }
         }
         for (auto& listener : listeners)
             listener();
+    }
+
+    // Control thread: recomputes devicesInUse() from the open sources and fires
+    // "capturechange" when it differs. A source counts while it feeds a live track: a stopping
+    // track detaches from its source before it posts here, so the set is already right when
+    // this runs after that post.
+    void updateDevicesInUse()
+    {
+        std::vector<DeviceInUse> now;
+        for (const auto& entry : sources_) {
+            const auto source = entry.second.lock();
+            if (!source || source->failed() || source->tracks().empty())
+                continue;
+            const RegisteredDevice& device = source->device();
+            now.push_back({device.description.kind, device.description.label, device.deviceId,
+                           device.groupId, origin_});
+        }
+        std::sort(now.begin(), now.end(), [](const DeviceInUse& a, const DeviceInUse& b) {
+            const bool aCamera = a.kind == MediaDeviceKind::VideoInput;
+            const bool bCamera = b.kind == MediaDeviceKind::VideoInput;
+            return aCamera != bCamera ? aCamera : a.label < b.label;
+        });
+        {
+            std::lock_guard lock(mutex_);
+            if (now == devicesInUse_)
+                return;
+            devicesInUse_ = std::move(now);
+        }
+        fire("capturechange");
     }
 
     // Open sources are keyed by the backend's own device id, which stays the same when the
@@ -502,6 +551,8 @@ private:
                                  p.constraints, p.capabilities};
             tracks.emplace_back(TrackImpl::create(shared_from_this(), source, std::move(init)));
         }
+        // Before the promise settles: an application that got its stream sees it in use.
+        updateDevicesInUse();
         return MediaStream(tracks);
     }
 
@@ -602,9 +653,17 @@ private:
     std::unique_ptr<DeviceRegistry> registry_;
     std::map<std::string, std::weak_ptr<CaptureSource>> sources_; // control thread only
 
-    std::mutex mutex_;
-    std::vector<std::pair<ListenerId, std::function<void()>>> deviceChangeListeners_; // guarded
-    ListenerId nextListener_ = 1; // guarded by mutex_
+    struct Listener
+    {
+        ListenerId id;
+        std::string type; ///< "devicechange" or "capturechange"
+        std::function<void()> listener;
+    };
+
+    mutable std::mutex mutex_;
+    std::vector<Listener> listeners_;       // guarded by mutex_
+    ListenerId nextListener_ = 1;           // guarded by mutex_
+    std::vector<DeviceInUse> devicesInUse_; // guarded by mutex_; written on the control thread
 
     // Declared last: destroyed first, so no task runs against destroyed members.
     EventLoop loop_;
@@ -696,14 +755,19 @@ Promise<ProbeReport> MediaDevices::explain(const MediaStreamConstraints& constra
 
 ListenerId MediaDevices::addEventListener(std::string_view type, std::function<void()> listener)
 {
-    if (type != "devicechange" || !listener)
+    if ((type != "devicechange" && type != "capturechange") || !listener)
         return 0;
-    return impl_->addDeviceChangeListener(std::move(listener));
+    return impl_->addListener(std::string(type), std::move(listener));
 }
 
 void MediaDevices::removeEventListener(ListenerId id)
 {
-    impl_->removeDeviceChangeListener(id);
+    impl_->removeListener(id);
+}
+
+std::vector<DeviceInUse> MediaDevices::devicesInUse() const
+{
+    return impl_->devicesInUse();
 }
 
 PermissionState MediaDevices::queryPermission(PermissionName name) const

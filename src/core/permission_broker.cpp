@@ -82,9 +82,16 @@ PermissionBroker::~PermissionBroker()
     }
     stopWatching();
     std::vector<std::unique_ptr<Timer>> timers;
+    std::vector<std::weak_ptr<PermissionPromptCancellation>> prompts;
     {
         std::lock_guard lock(mutex_);
         timers.swap(timers_);
+        prompts.swap(prompts_);
+    }
+    // Questions still on screen are withdrawn: nobody is waiting for their answers any more.
+    for (const auto& weak : prompts) {
+        if (auto prompt = weak.lock())
+            prompt->cancel();
     }
     for (auto& timer : timers) {
         timer->sleeper->interrupt();
@@ -148,22 +155,42 @@ void PermissionBroker::request(const PermissionRequest& request,
         std::shared_ptr<Clock::Sleeper> sleeper;
     };
     auto pending = std::make_shared<Pending>();
+    // The question shown, with the means to withdraw it when its answer is no longer wanted.
+    PermissionRequest shown = request;
+    shown.cancellation = std::make_shared<PermissionPromptCancellation>();
+    {
+        std::lock_guard lock(mutex_);
+        std::erase_if(prompts_, [](const auto& weak) { return weak.expired(); });
+        prompts_.push_back(shown.cancellation);
+    }
     if (promptTimeout_.count() > 0) {
         startTimer(
-                [this, request, done, pending] {
+                [this, done, pending, cancellation = shown.cancellation] {
                     if (pending->answered.exchange(true))
                         return;
                     UM_LOG(Core, Info) << "permission prompt for '" << origin_ << "' timed out";
                     done(notAllowed("the permission prompt timed out"));
+                    // After done(): a prompt that blocks the control thread (the terminal)
+                    // returns on this, and the refusal is already queued behind it.
+                    cancellation->cancel();
                 },
                 pending->sleeper);
     }
-    prompt_(request, [this, liveness = liveness_, request, done, pending](PermissionAnswer answer) {
+    std::weak_ptr<PermissionPromptCancellation> shownWeak = shown.cancellation;
+    prompt_(shown, [this, liveness = liveness_, request, done, pending,
+                    shownWeak](PermissionAnswer answer) {
         std::lock_guard alive(liveness->mutex);
         if (!liveness->alive || pending->answered.exchange(true))
             return; // the context is gone, or the prompt was answered or timed out already
         if (pending->sleeper)
             pending->sleeper->interrupt();
+        {
+            // Answered: nothing to withdraw any more.
+            std::lock_guard lock(mutex_);
+            std::erase_if(prompts_, [&shownWeak](const auto& weak) {
+                return !weak.owner_before(shownWeak) && !shownWeak.owner_before(weak);
+            });
+        }
         remember(request, answer);
         switch (answer) {
         case PermissionAnswer::AllowOnce:

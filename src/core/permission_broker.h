@@ -47,7 +47,8 @@ struct PermissionBrokerOptions
  * - otherwise the state is the session's decision if there is one (AllowOnce: granted for the
  *   rest of this context; a decision the store could not keep), else the store's;
  * - AllowAlways/DenyAlways persist; DenyOnce and Dismiss ask again next time; a prompt not
- *   answered within promptTimeout is NotAllowedError, never a grant.
+ *   answered within promptTimeout is NotAllowedError, never a grant, and the prompt is told
+ *   to withdraw its question (PermissionRequest::cancellation), as it is when the broker goes.
  *
  * The answer of one prompt applies to every kind it asked for. When a kind leaves `granted` (by
  * setState() or because another process changed the store, seen through inotify), the
@@ -137,6 +138,9 @@ private:
     std::array<std::optional<PermissionState>, 2> session_; // guarded by mutex_
     std::string memorySalt_;                                // guarded by mutex_
     std::vector<std::unique_ptr<Timer>> timers_;            // guarded by mutex_
+    // The prompts shown and not yet over, withdrawn by the destructor. Weak: a prompt that was
+    // answered lets go of its cancellation.
+    std::vector<std::weak_ptr<PermissionPromptCancellation>> prompts_; // guarded by mutex_
 
     int inotifyFd_ = -1;
     int stopFd_ = -1;

@@ -415,7 +415,7 @@ TEST_F(CliTest, TerminalShowsALiveStatusAndCtrlCKeepsTheRecording)
     PtyProcess process({UM_CLI_PATH, "capture", "--fake", "--allow", "--video", "160x120",
                         "--duration", "60", "--output", prefix});
     // The status line counts frames; wait until some are recorded.
-    ASSERT_TRUE(process.waitFor("\u25CF REC")) << process.output();
+    ASSERT_TRUE(process.waitFor("\u25CF recording")) << process.output();
     ASSERT_TRUE(process.waitFor(std::regex("frames [1-9]"))) << process.output();
     process.type("\x03"); // Ctrl-C: the terminal sends SIGINT
     const auto result = process.finish();

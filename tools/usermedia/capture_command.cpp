@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -97,19 +98,45 @@ std::optional<Stop> shouldStop(const Recorders& recorders, const InterruptHandle
     return std::nullopt;
 }
 
+// The labels of the devices in use, as the library's in-use indicator reports them.
+std::vector<std::string> inUseLabels(const MediaDevices& devices)
+{
+    std::vector<std::string> labels;
+    for (const auto& device : devices.devicesInUse())
+        labels.push_back(device.label);
+    return labels;
+}
+
+// Colour only for a person looking at a terminal, and not for one who asked for none
+// (https://no-color.org).
+bool colorWanted()
+{
+    const char* noColor = std::getenv("NO_COLOR");
+    return isatty(STDERR_FILENO) != 0 && (noColor == nullptr || *noColor == '\0');
+}
+
 class StatusLine
 {
 public:
-    explicit StatusLine(bool enabled) : enabled_(enabled) {}
+    explicit StatusLine(bool enabled) : enabled_(enabled), color_(enabled && colorWanted()) {}
     ~StatusLine() { clear(); }
     StatusLine(const StatusLine&) = delete;
     StatusLine& operator=(const StatusLine&) = delete;
 
-    void update(const Recorders& recorders, nanoseconds elapsed)
+    // Without a terminal there is no status line: the marker is printed as a plain line when
+    // recording starts and whenever the devices in use change, so logs show it too.
+    void update(const Recorders& recorders, const MediaDevices& devices, nanoseconds elapsed)
     {
-        if (!enabled_)
+        auto labels = inUseLabels(devices);
+        if (!enabled_) {
+            if (labels != shownDevices_ && !labels.empty())
+                printNote(recordingMarker(labels, false));
+            shownDevices_ = std::move(labels);
             return;
+        }
         CaptureStatus status;
+        status.devices = std::move(labels);
+        status.color = color_;
         status.elapsed = elapsed;
         for (const auto& recorder : recorders) {
             const RecorderStats stats = recorder->stats();
@@ -140,13 +167,16 @@ public:
 
 private:
     const bool enabled_;
+    const bool color_;
+    std::vector<std::string> shownDevices_;
     bool shown_ = false;
     std::optional<double> audioDbfs_;
 };
 
 // Main thread: waits until a stop condition holds, drawing the status line meanwhile. The
 // recorders take only what is stamped inside the window, so polling late loses nothing.
-Stop record(const Recorders& recorders, const Clock& clock, const RecordingWindow& window)
+Stop record(const Recorders& recorders, const MediaDevices& devices, const Clock& clock,
+            const RecordingWindow& window)
 {
     InterruptHandler interrupt;
     StatusLine status(isatty(STDERR_FILENO) != 0);
@@ -154,7 +184,7 @@ Stop record(const Recorders& recorders, const Clock& clock, const RecordingWindo
         if (auto stop = shouldStop(recorders, interrupt, clock, window.end))
             return *stop;
         if (poll % kPollsPerStatus == 0)
-            status.update(recorders, clock.now() - window.start);
+            status.update(recorders, devices, clock.now() - window.start);
         std::this_thread::sleep_for(kPollInterval);
     }
 }
@@ -194,7 +224,17 @@ void discard(Recorders& recorders)
     recorders.clear();
 }
 
-int reportStop(const Stop& stop)
+// Whether \p track ended because its permission was taken back (`usermedia permissions deny`
+// or reset from another shell), rather than because its device failed.
+bool revoked(const Session& session, const MediaStreamTrack& track)
+{
+    if (session.policy() != PermissionPolicy::Prompt)
+        return false;
+    const auto name = track.kind() == "video" ? PermissionName::Camera : PermissionName::Microphone;
+    return session.devices().queryPermission(name) != PermissionState::Granted;
+}
+
+int reportStop(const Stop& stop, const Session& session)
 {
     switch (stop.reason) {
     case StopReason::Duration:
@@ -204,6 +244,12 @@ int reportStop(const Stop& stop)
         printNote("interrupted: recording stopped; the files keep what was recorded");
         return kExitSuccess;
     case StopReason::TrackEnded:
+        if (revoked(session, stop.recorder->track())) {
+            printNote("permission for the " + stop.recorder->track().kind() + " (" +
+                      stop.recorder->track().label() +
+                      ") was revoked during capture; the files keep what was recorded");
+            return kExitFailure;
+        }
         printNote("the " + stop.recorder->track().kind() + " track (" +
                   stop.recorder->track().label() +
                   ") ended during capture (device unplugged or failed); the files keep what "
@@ -226,8 +272,11 @@ CLI::App* addCaptureCommand(CLI::App& app, CaptureCommand& command)
             "Open the camera and/or microphone (getUserMedia) and record: video as I420 to\n"
             "PREFIX.y4m, audio as 16-bit PCM to PREFIX.wav, at the tracks' settings. Stops after\n"
             "--duration seconds, after --frames video frames, on Ctrl-C (keeping what was\n"
-            "recorded), or when a device goes away. Prints a summary per track; on a terminal a\n"
-            "live status line shows progress. Without --constraints, --video or --audio: both.";
+            "recorded), or when a device goes away or its permission is revoked (`usermedia\n"
+            "permissions deny`). Prints a summary per track; on a terminal a live status line\n"
+            "shows a red \"\u25CF recording\" marker with the device names, and progress (without\n"
+            "a terminal the marker is a plain line). Without --constraints, --video or --audio:\n"
+            "both.";
     addConstraintOptions(*capture, command.constraints);
     capture->add_option("--duration", command.durationSeconds, "Seconds to record (default 5)")
             ->type_name("SECONDS")
@@ -295,9 +344,9 @@ int runCapture(const CaptureCommand& command)
             own.maxItems = command.maxFrames;
         recorder->start(own);
     }
-    const Stop stop = record(recorders, *clock, window);
+    const Stop stop = record(recorders, session->devices(), *clock, window);
 
-    int exitCode = reportStop(stop);
+    int exitCode = reportStop(stop, *session);
     for (auto& recorder : recorders) {
         if (auto finished = recorder->finish(); !finished) {
             printError(finished.error());

@@ -39,6 +39,16 @@ struct CaptureCommand
     std::uint64_t maxFrames = 0; ///< 0: no limit
 };
 
+struct PermissionsCommand
+{
+    std::string action; ///< list, grant, deny or reset: the subcommand given
+    std::string origin; ///< --origin; empty when not given
+    bool originGiven = false;
+    std::string kind; ///< --kind: camera, microphone, or empty for both
+    bool all = false; ///< reset --all
+    bool json = false;
+};
+
 /** \brief `usermedia devices`: lists the devices (enumerateDevices()). */
 CLI::App* addDevicesCommand(CLI::App& app, DevicesCommand& command);
 int runDevices(const DevicesCommand& command);
@@ -50,5 +60,13 @@ int runProbe(const ProbeCommand& command);
 /** \brief `usermedia capture`: records video to PREFIX.y4m and audio to PREFIX.wav. */
 CLI::App* addCaptureCommand(CLI::App& app, CaptureCommand& command);
 int runCapture(const CaptureCommand& command);
+
+/**
+ * \brief `usermedia permissions list|grant|deny|reset`: the remembered decisions. grant and deny
+ * without --origin act for usermedia's own origin (its path: what the other commands use without
+ * --origin); reset needs --origin or --all.
+ */
+CLI::App* addPermissionsCommand(CLI::App& app, PermissionsCommand& command);
+int runPermissions(PermissionsCommand& command);
 
 } // namespace usermedia::cli

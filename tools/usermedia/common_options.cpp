@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "common_options.h"
 
+#include <chrono>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -38,6 +39,11 @@ void addCommonOptions(CLI::App& command, CommonOptions& options)
                        "The application identity that permissions and device ids belong to "
                        "(default: this program's path)")
             ->type_name("ID");
+    command.add_option("--prompt-timeout", options.promptTimeoutSeconds,
+                       "Seconds the permission question waits for an answer before the request "
+                       "is refused and the question withdrawn (default: no limit)")
+            ->type_name("SECONDS")
+            ->check(CLI::Range(0.0, 86'400.0));
     command.footer(
             "Devices: without --fake or --fake-devices, the USERMEDIA_FAKE_DEVICES environment "
             "variable\n"
@@ -74,6 +80,8 @@ Result<Session> Session::open(const CommonOptions& options)
     TerminalPrompt prompt;
     if (setup.permissionPolicy == PermissionPolicy::Prompt)
         setup.prompt = prompt.callback();
+    setup.promptTimeout = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::duration<double>(options.promptTimeoutSeconds));
     const PermissionPolicy policy = setup.permissionPolicy;
     auto devices = MediaDevices::create(std::move(setup));
     if (!devices)

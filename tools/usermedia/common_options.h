@@ -23,7 +23,7 @@ constexpr int kExitSuccess = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
-/** \brief --fake, --fake-devices, --allow, --deny, --origin. */
+/** \brief --fake, --fake-devices, --allow, --deny, --origin, --prompt-timeout. */
 struct CommonOptions
 {
     bool fake = false;
@@ -31,6 +31,8 @@ struct CommonOptions
     bool allow = false;
     bool deny = false;
     std::string origin;
+    /// --prompt-timeout: seconds a terminal prompt waits for an answer; 0: no limit.
+    double promptTimeoutSeconds = 0;
 };
 
 /** \brief Adds the common options to one command (each command lists them in its --help). */
@@ -58,6 +60,7 @@ public:
     static Result<Session> open(const CommonOptions& options);
 
     MediaDevices& devices() { return devices_; }
+    const MediaDevices& devices() const { return devices_; }
     PermissionPolicy policy() const { return policy_; }
 
     /**

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `usermedia`: getUserMedia from a terminal. Lists devices, shows what a request would get, and
-// records from cameras and microphones.
+// records from cameras and microphones, and
+// manages the remembered permissions.
 #include <CLI/CLI.hpp>
 
 #include <usermedia/version.h>
@@ -17,14 +18,17 @@ int main(int argc, char** argv)
     app.footer("Run `usermedia <command> --help` for a command's options.\n\nExamples:\n"
                "  usermedia devices --fake --allow\n"
                "  usermedia probe --fake --allow --video 1280x720@30\n"
-               "  usermedia capture --fake --allow --duration 3 --output /tmp/test");
+               "  usermedia capture --fake --allow --duration 3 --output /tmp/test\n"
+               "  usermedia permissions list");
 
     DevicesCommand devices;
     ProbeCommand probe;
     CaptureCommand capture;
+    PermissionsCommand permissions;
     CLI::App* devicesApp = addDevicesCommand(app, devices);
     CLI::App* probeApp = addProbeCommand(app, probe);
     CLI::App* captureApp = addCaptureCommand(app, capture);
+    CLI::App* permissionsApp = addPermissionsCommand(app, permissions);
 
     try {
         app.parse(argc, argv);
@@ -40,5 +44,7 @@ int main(int argc, char** argv)
         return runProbe(probe);
     if (captureApp->parsed())
         return runCapture(capture);
+    if (permissionsApp->parsed())
+        return runPermissions(permissions);
     return kExitUsage; // require_subcommand(1) makes this unreachable
 }

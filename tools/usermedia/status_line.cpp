@@ -34,13 +34,21 @@ std::string levelMeter(double dbfs)
     return meter;
 }
 
+std::string recordingMarker(const std::vector<std::string>& devices, bool color)
+{
+    std::string marker = color ? "\x1b[31m\u25CF recording\x1b[0m" : "\u25CF recording";
+    for (std::size_t i = 0; i < devices.size(); ++i)
+        marker += (i == 0 ? " " : ", ") + devices[i];
+    return marker;
+}
+
 std::string formatStatus(const CaptureStatus& status)
 {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(status.elapsed).count();
     char text[64];
-    (void)std::snprintf(text, sizeof text, "\u25CF REC  %02lld:%02lld",
-                        static_cast<long long>(seconds / 60), static_cast<long long>(seconds % 60));
-    std::string line = text;
+    (void)std::snprintf(text, sizeof text, "  %02lld:%02lld", static_cast<long long>(seconds / 60),
+                        static_cast<long long>(seconds % 60));
+    std::string line = recordingMarker(status.devices, status.color) + text;
     if (status.videoFrames) {
         line += "  frames " + std::to_string(*status.videoFrames);
         if (status.videoFps) {

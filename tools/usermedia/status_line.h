@@ -6,11 +6,16 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace usermedia::cli {
 
 struct CaptureStatus
 {
+    /// The labels of the devices being recorded from (MediaDevices::devicesInUse()).
+    std::vector<std::string> devices;
+    /// Draw the marker in red (ANSI): only on a terminal.
+    bool color = false;
     std::chrono::nanoseconds elapsed{0};
     std::optional<std::uint64_t> videoFrames; ///< empty without a video track
     std::optional<double> videoFps;
@@ -20,8 +25,14 @@ struct CaptureStatus
 };
 
 /**
- * \brief "● REC  00:03  frames 91  29.9 fps  dropped 0  audio -12 dBFS ▮▮▮▮▮▯▯▯".
- * Thread: any (pure).
+ * \brief "● recording Fake Camera, Fake Microphone": the in-use marker, with "● recording" in
+ * red when \p color is set. Thread: any (pure).
+ */
+std::string recordingMarker(const std::vector<std::string>& devices, bool color);
+
+/**
+ * \brief "● recording Fake Camera  00:03  frames 91  29.9 fps  dropped 0  audio -12 dBFS
+ * ▮▮▮▮▮▯▯▯", the marker as recordingMarker() draws it. Thread: any (pure).
  */
 std::string formatStatus(const CaptureStatus& status);
 

@@ -29,6 +29,11 @@ PermissionAnswer parsePermissionAnswer(std::string_view line);
  *
  * Without a controlling terminal (a CI job, a daemon) it answers Dismiss at once instead of
  * waiting, so the request fails with NotAllowedError; noTerminal() then tells the caller why.
+ *
+ * Input typed before the question appears is discarded, so an answer meant for an earlier
+ * prompt is never taken for this one. When the request's cancellation fires (the prompt timed
+ * out), the question is erased from the terminal, a half-typed answer discarded, and the prompt
+ * returns.
  */
 class TerminalPrompt
 {

@@ -4,6 +4,7 @@
 // stores, and the per-origin salted device ids.
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -212,6 +213,58 @@ TEST_F(PermissionsTest, AnUnansweredPromptTimesOutAsNotAllowed)
     respond(PermissionAnswer::AllowAlways); // too late: never a grant
     EXPECT_EQ(devices.queryPermission(kCamera), PermissionState::Prompt);
     EXPECT_EQ(PermissionStore(storeDir_).read("com.example.slow").camera, PermissionState::Prompt);
+}
+
+TEST_F(PermissionsTest, ATimedOutOrAbandonedPromptIsToldToWithdraw)
+{
+    timeout_ = 30s;
+    std::mutex mutex;
+    std::vector<std::shared_ptr<PermissionPromptCancellation>> shown;
+    Signal asked;
+    Signal withdrawn;
+    MediaDevicesOptions options;
+    options.fakeDevices = "default";
+    options.ignoreEnvironment = true;
+    options.origin = "com.example.slow";
+    options.permissionStoreDirectory = storeDir_;
+    options.clock = clock_;
+    options.promptTimeout = timeout_;
+    options.prompt = [&](const PermissionRequest& request, auto) {
+        ASSERT_NE(request.cancellation, nullptr) << "every prompt can be withdrawn";
+        EXPECT_FALSE(request.cancellation->cancelled());
+        request.cancellation->onCancel([&] { withdrawn.notify(); });
+        std::lock_guard lock(mutex);
+        shown.push_back(request.cancellation);
+        asked.notify();
+    };
+    {
+        auto devices = std::move(MediaDevices::create(options)).value();
+        auto promise = devices.getUserMedia(R"({"video": true})");
+        ASSERT_TRUE(asked.wait());
+        clock_->advance(30s);
+        ASSERT_TRUE(withdrawn.wait()) << "the timeout withdraws the question";
+        EXPECT_EQ(await(promise).error().message, "the permission prompt timed out");
+    }
+    // A context that goes away withdraws the question it is still waiting for.
+    options.promptTimeout = 0s;
+    Signal askedAgain;
+    std::shared_ptr<PermissionPromptCancellation> pending;
+    options.prompt = [&](const PermissionRequest& request, auto) {
+        pending = request.cancellation;
+        askedAgain.notify();
+    };
+    Signal abandoned;
+    {
+        auto devices = std::move(MediaDevices::create(options)).value();
+        auto promise = devices.getUserMedia(R"({"video": true})");
+        ASSERT_TRUE(askedAgain.wait());
+        ASSERT_NE(pending, nullptr);
+        EXPECT_FALSE(pending->cancelled());
+        pending->onCancel([&abandoned] { abandoned.notify(); });
+    }
+    // The context ends once its control thread lets go of it, which may be a little later.
+    ASSERT_TRUE(abandoned.wait()) << "the question outlived its context";
+    EXPECT_TRUE(pending->cancelled());
 }
 
 TEST_F(PermissionsTest, AnAnswerBeforeTheTimeoutCounts)
