@@ -30,12 +30,25 @@ UM_EXPORT std::string_view toString(MediaStreamTrackState state);
 using ListenerId = std::uint64_t;
 using SinkId = std::uint64_t;
 
-/** \brief Per-track delivery counters (a subset of MediaStreamTrackVideoStats). */
+/**
+ * \brief Per-track delivery counters: MediaStreamTrackVideoStats (deliveredFrames,
+ * discardedFrames, totalFrames) plus what users of capture libraries ask for.
+ * \see https://w3c.github.io/mediacapture-extensions/#the-mediastreamtrackvideostats-interface
+ */
 struct MediaStreamTrackStats
 {
     std::uint64_t deliveredFrames = 0; ///< frames (or audio chunks) handed to the sinks
     std::uint64_t discardedFrames = 0; ///< source frames this track dropped (decimation excluded)
     std::uint64_t totalFrames = 0;     ///< delivered + discarded
+    /// Source frames skipped to keep to the track's lower frameRate setting (as in the spec,
+    /// not part of totalFrames).
+    std::uint64_t decimatedFrames = 0;
+    /// Delivered frames (or chunks) per second over the last second of capture time; 0 until
+    /// two have been delivered.
+    double frameRate = 0;
+    /// The source's number of the last delivered frame (VideoFrame::frameNumber()); for audio,
+    /// the first sample index of the last chunk (AudioBuffer::firstFrame()).
+    std::uint64_t lastFrameNumber = 0;
 };
 
 /**

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string_view>
 
 #include <usermedia/export.h>
@@ -16,6 +18,12 @@ enum class VideoPixelFormat
 {
     I420, ///< planar Y, U, V; chroma halved both ways (BT.601 limited range)
     NV12, ///< planar Y, interleaved UV; chroma halved both ways
+    /**
+     * The device's own bytes, untouched: compressed MJPEG pictures, packed YUYV, ... at the
+     * native size (not the track's), for consumers that store or forward them as they are.
+     * VideoFrame::nativeFormat() names the layout and VideoFrame::data() holds the bytes.
+     */
+    Native,
 };
 
 /** \brief "I420" or "NV12". Thread: any. */
@@ -49,6 +57,13 @@ public:
         std::chrono::nanoseconds timestamp{0};
         /// Counts the frames the source produced, from 0; gaps mean dropped frames.
         std::uint64_t frameNumber = 0;
+        /// Capture time on the device's own clock (e.g. the V4L2 buffer timestamp), when the
+        /// device reports one; `timestamp` is the same instant on the MediaDevices clock.
+        std::optional<std::chrono::nanoseconds> deviceTimestamp;
+        /// Native frames only: the device's layout ("MJPEG", "YUYV", ...; static storage).
+        std::string_view nativeFormat;
+        /// Native frames only: the number of bytes at planes[0].data.
+        std::size_t dataSize = 0;
     };
 
     VideoFrame() = default;
@@ -62,9 +77,35 @@ public:
     int height() const { return init_.height; }
     /** \brief Plane 0 is Y; for I420 1 is U and 2 is V; for NV12 1 is UV. */
     const VideoPlane& plane(int index) const { return init_.planes.at(index); }
-    int planeCount() const { return init_.format == VideoPixelFormat::I420 ? 3 : 2; }
+    int planeCount() const
+    {
+        switch (init_.format) {
+        case VideoPixelFormat::I420:
+            return 3;
+        case VideoPixelFormat::NV12:
+            return 2;
+        case VideoPixelFormat::Native:
+            return 1;
+        }
+        return 0;
+    }
     std::chrono::nanoseconds timestamp() const { return init_.timestamp; }
     std::uint64_t frameNumber() const { return init_.frameNumber; }
+    /** \brief Capture time on the device's own clock, if it has one. */
+    std::optional<std::chrono::nanoseconds> deviceTimestamp() const
+    {
+        return init_.deviceTimestamp;
+    }
+    /** \brief For VideoPixelFormat::Native: "MJPEG", "YUYV", "NV12", ...; else empty. */
+    std::string_view nativeFormat() const { return init_.nativeFormat; }
+    /** \brief For VideoPixelFormat::Native: the device's bytes (one JPEG picture for MJPEG,
+     *  planes packed without padding otherwise); else empty. */
+    std::span<const std::uint8_t> data() const
+    {
+        if (init_.format != VideoPixelFormat::Native || init_.planes[0].data == nullptr)
+            return {};
+        return {init_.planes[0].data, init_.dataSize};
+    }
     /** \brief False for a default-constructed frame. */
     bool valid() const { return owner_ != nullptr; }
 

@@ -84,6 +84,8 @@ struct NativeVideoFrame
     std::size_t size = 0;                  ///< bytes at data (the compressed size for MJPEG)
     std::chrono::nanoseconds timestamp{0}; ///< on the MediaDevices clock
     std::uint64_t frameNumber = 0;         ///< counted by the device from 0
+    /// The same instant on the device's own clock (a V4L2 buffer timestamp), if it has one.
+    std::optional<std::chrono::nanoseconds> deviceTimestamp;
 };
 
 /** A native audio chunk; the samples are valid only during onAudioChunk(). */

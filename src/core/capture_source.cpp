@@ -12,16 +12,24 @@ namespace usermedia {
 
 // ---- FrameVariants ------------------------------------------------------------------------
 
-FrameVariants::FrameVariants(std::shared_ptr<PixelBuffer> source, const PoolLookup& pools)
-    : pools_(pools)
+FrameVariants::FrameVariants(std::shared_ptr<PixelBuffer> source, const PoolLookup& pools,
+                             const NativeVideoFrame& native, NativeBytesPool& nativePool)
+    : pools_(pools),
+      frame_(native),
+      nativePool_(nativePool)
 {
-    entries_[0] = {VideoPixelFormat::I420, source->width(), source->height(), std::move(source)};
-    count_ = 1;
+    if (source) {
+        entries_[0] = {VideoPixelFormat::I420, source->width(), source->height(),
+                       std::move(source)};
+        count_ = 1;
+    }
 }
 
 const std::shared_ptr<PixelBuffer>& FrameVariants::get(VideoPixelFormat format, int width,
                                                        int height)
 {
+    if (count_ == 0 || format == VideoPixelFormat::Native)
+        return uncached_; // nullptr: nothing was converted, or not a pixel format
     for (std::size_t i = 0; i < count_; ++i) {
         const Entry& e = entries_[i];
         if (e.format == format && e.width == width && e.height == height)
@@ -39,10 +47,8 @@ const std::shared_ptr<PixelBuffer>& FrameVariants::get(VideoPixelFormat format, 
 std::shared_ptr<PixelBuffer> FrameVariants::make(VideoPixelFormat format, int width, int height)
 {
     // Scale once per distinct size (in I420), then convert that to NV12 if asked.
-    const std::shared_ptr<PixelBuffer>& i420 = format == VideoPixelFormat::I420
-                                                       ? entries_[0].buffer
-                                                       : get(VideoPixelFormat::I420, width, height);
     if (format == VideoPixelFormat::NV12) {
+        const std::shared_ptr<PixelBuffer> i420 = get(VideoPixelFormat::I420, width, height);
         auto nv12 = pools_(VideoPixelFormat::NV12, width, height)->acquire();
         i420ToNv12(*i420, *nv12);
         return nv12;
@@ -50,6 +56,19 @@ std::shared_ptr<PixelBuffer> FrameVariants::make(VideoPixelFormat format, int wi
     auto scaled = pools_(VideoPixelFormat::I420, width, height)->acquire();
     cropAndScale(*entries_[0].buffer, *scaled);
     return scaled;
+}
+
+const std::shared_ptr<NativeBytes>& FrameVariants::native()
+{
+    if (!native_) {
+        native_ = nativePool_.acquire();
+        // assign() keeps the vector's capacity: after the largest frame, no more allocation.
+        native_->bytes.assign(frame_.data, frame_.data + frame_.size);
+        native_->format = frame_.format;
+        native_->width = frame_.width;
+        native_->height = frame_.height;
+    }
+    return native_;
 }
 
 // ---- CaptureSource ------------------------------------------------------------------------
@@ -97,6 +116,7 @@ CaptureSource::CaptureSource(const RegisteredDevice& device, std::unique_ptr<Dev
       poolLookup_([this](VideoPixelFormat format, int width, int height) {
           return pool(format, width, height);
       }),
+      nativePool_(NativeBytesPool::create([] { return std::make_unique<NativeBytes>(); })),
       audioPool_(ObjectPool<std::vector<float>>::create(
               [] { return std::make_unique<std::vector<float>>(); }))
 {}
@@ -209,13 +229,26 @@ std::shared_ptr<PixelBufferPool> CaptureSource::pool(VideoPixelFormat format, in
 
 void CaptureSource::onVideoFrame(const NativeVideoFrame& frame)
 {
-    auto converted = pool(VideoPixelFormat::I420, frame.width, frame.height)->acquire();
-    if (!convertToI420(frame, *converted)) {
-        ++undecodableFrames_; // corrupt or short frames are skipped, never delivered
-        return;
-    }
-    FrameVariants variants(std::move(converted), poolLookup_);
     snapshotTracks();
+    // Decode only as much as the largest track needs (MJPEG can decode at 1/2, 1/4, 1/8), and
+    // nothing when no track has a sink that wants pixels.
+    int minWidth = 0;
+    int minHeight = 0;
+    for (const auto& track : scratch_) {
+        const auto [width, height] = track->wantedVideoSize(frame.width, frame.height);
+        minWidth = std::max(minWidth, width);
+        minHeight = std::max(minHeight, height);
+    }
+    std::shared_ptr<PixelBuffer> converted;
+    if (minWidth > 0 && minHeight > 0) {
+        converted = converter_.convert(frame, minWidth, minHeight, poolLookup_);
+        if (!converted) {
+            ++undecodableFrames_; // corrupt or short frames are skipped, never delivered
+            scratch_.clear();
+            return;
+        }
+    }
+    FrameVariants variants(std::move(converted), poolLookup_, frame, *nativePool_);
     for (const auto& track : scratch_)
         track->deliverVideo(frame, variants);
     scratch_.clear();

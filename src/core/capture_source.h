@@ -16,6 +16,7 @@
 
 #include "backends/backend.h"
 #include "core/device_registry.h"
+#include "pipeline/convert.h"
 #include "pipeline/pixel_buffer.h"
 
 namespace usermedia {
@@ -23,19 +24,38 @@ namespace usermedia {
 class TrackHost;
 using TrackImpl = MediaStreamTrack::Impl;
 
+/** The untouched bytes of one native frame, kept past onVideoFrame() for Native sinks. */
+struct NativeBytes
+{
+    std::vector<std::uint8_t> bytes; // keeps its capacity between frames (pooled)
+    NativePixelFormat format = NativePixelFormat::I420;
+    int width = 0;
+    int height = 0;
+};
+using NativeBytesPool = ObjectPool<NativeBytes>;
+
 /**
  * The pictures one source frame yields, made on demand and at most once each: the converted
- * I420 picture, and each distinct (format, size) that the source's tracks ask for.
+ * I420 picture, each distinct (format, size) that the source's tracks ask for, and a copy of
+ * the native bytes. Tracks that ask for the same thing get the same buffer.
  * Thread: the capture thread, during one onVideoFrame().
  */
 class FrameVariants
 {
 public:
-    using PoolLookup = std::function<std::shared_ptr<PixelBufferPool>(VideoPixelFormat, int, int)>;
+    using PoolLookup = FrameConverter::PoolLookup;
 
-    FrameVariants(std::shared_ptr<PixelBuffer> source, const PoolLookup& pools);
+    /**
+     * \p source is the converted picture (possibly smaller than the native frame: MJPEG decoded
+     * at a DCT scale), or nullptr when no track needed pixels (get() then returns nullptr).
+     */
+    FrameVariants(std::shared_ptr<PixelBuffer> source, const PoolLookup& pools,
+                  const NativeVideoFrame& native, NativeBytesPool& nativePool);
     /** The picture in \p format at \p width x \p height (shared by every track asking). */
     const std::shared_ptr<PixelBuffer>& get(VideoPixelFormat format, int width, int height);
+    /** A copy of the native frame's bytes (one per frame, shared). */
+    const std::shared_ptr<NativeBytes>& native();
+    const NativeVideoFrame& nativeFrame() const { return frame_; }
 
 private:
     struct Entry
@@ -48,9 +68,12 @@ private:
     std::shared_ptr<PixelBuffer> make(VideoPixelFormat format, int width, int height);
 
     const PoolLookup& pools_;
+    const NativeVideoFrame& frame_;
+    NativeBytesPool& nativePool_;
     std::array<Entry, 8> entries_{};
     std::size_t count_ = 0;
     std::shared_ptr<PixelBuffer> uncached_;
+    std::shared_ptr<NativeBytes> native_;
 };
 
 /**
@@ -124,6 +147,8 @@ private:
     // Capture thread only.
     std::map<std::tuple<VideoPixelFormat, int, int>, std::shared_ptr<PixelBufferPool>> pools_;
     FrameVariants::PoolLookup poolLookup_;
+    FrameConverter converter_;
+    std::shared_ptr<NativeBytesPool> nativePool_;
     std::vector<std::shared_ptr<TrackImpl>> scratch_;
     std::shared_ptr<ObjectPool<std::vector<float>>> audioPool_;
     std::uint64_t undecodableFrames_ = 0;

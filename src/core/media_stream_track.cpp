@@ -220,7 +220,49 @@ MediaStreamTrackStats TrackImpl::stats() const
     stats.deliveredFrames = delivered_.load();
     stats.discardedFrames = discarded_.load();
     stats.totalFrames = stats.deliveredFrames + stats.discardedFrames;
+    stats.decimatedFrames = decimated_.load();
+    stats.frameRate = measuredRate_.load();
+    stats.lastFrameNumber = lastDeliveredNumber_.load();
     return stats;
+}
+
+// Counts one delivery and measures the rate over the deliveries of the last second of capture
+// time (the frames' own timestamps, so a ManualClock measures exactly).
+void TrackImpl::countDelivery(std::chrono::nanoseconds timestamp, std::uint64_t frameNumber)
+{
+    delivered_.fetch_add(1);
+    lastDeliveredNumber_.store(frameNumber);
+    recent_[recentNext_] = timestamp;
+    recentNext_ = (recentNext_ + 1) % recent_.size();
+    recentCount_ = std::min(recentCount_ + 1, recent_.size());
+    // Walk back from the newest while within a second of it.
+    const std::size_t newest = (recentNext_ + recent_.size() - 1) % recent_.size();
+    std::size_t within = 1;
+    std::chrono::nanoseconds oldest = timestamp;
+    while (within < recentCount_) {
+        const std::size_t index = (newest + recent_.size() - within) % recent_.size();
+        if (timestamp - recent_[index] > std::chrono::seconds(1))
+            break;
+        oldest = recent_[index];
+        ++within;
+    }
+    const double span = std::chrono::duration<double>(timestamp - oldest).count();
+    measuredRate_.store(within > 1 && span > 0 ? static_cast<double>(within - 1) / span : 0.0);
+}
+
+std::pair<int, int> TrackImpl::wantedVideoSize(int nativeWidth, int nativeHeight) const
+{
+    if (!enabled())
+        return {0, 0}; // black frames need no pixels from the source
+    std::lock_guard lock(mutex_);
+    if (state_ != MediaStreamTrackState::Live)
+        return {0, 0};
+    const bool wantsPixels = std::any_of(sinks_.begin(), sinks_.end(), [](const auto& sink) {
+        return sink->video && sink->videoFormat != VideoPixelFormat::Native;
+    });
+    if (!wantsPixels)
+        return {0, 0};
+    return {settings_.width.value_or(nativeWidth), settings_.height.value_or(nativeHeight)};
 }
 
 void TrackImpl::snapshotSinks()
@@ -257,6 +299,38 @@ bool TrackImpl::takeFrame(std::chrono::nanoseconds timestamp, double sourceRate)
     return true;
 }
 
+namespace {
+
+// The layout names VideoFrame::nativeFormat() reports (static storage).
+std::string_view nativeFormatName(NativePixelFormat format)
+{
+    switch (format) {
+    case NativePixelFormat::I420:
+        return "I420";
+    case NativePixelFormat::NV12:
+        return "NV12";
+    case NativePixelFormat::YV12:
+        return "YV12";
+    case NativePixelFormat::YUYV:
+        return "YUYV";
+    case NativePixelFormat::UYVY:
+        return "UYVY";
+    case NativePixelFormat::MJPEG:
+        return "MJPEG";
+    case NativePixelFormat::RGB24:
+        return "RGB24";
+    case NativePixelFormat::BGR24:
+        return "BGR24";
+    case NativePixelFormat::BGRA:
+        return "BGRA";
+    case NativePixelFormat::Y16:
+        return "Y16";
+    }
+    return "unknown";
+}
+
+} // namespace
+
 void TrackImpl::deliverVideo(const NativeVideoFrame& frame, FrameVariants& variants)
 {
     int width = 0;
@@ -276,33 +350,58 @@ void TrackImpl::deliverVideo(const NativeVideoFrame& frame, FrameVariants& varia
 
     const auto source = this->source();
     const double sourceRate = source ? source->videoMode().maxFrameRate : 0;
-    if (!takeFrame(frame.timestamp, sourceRate))
+    if (!takeFrame(frame.timestamp, sourceRate)) {
+        decimated_.fetch_add(1);
         return;
+    }
     snapshotSinks();
     const bool isEnabled = enabled();
     for (const auto& sink : sinkScratch_) {
-        std::shared_ptr<PixelBuffer> buffer;
-        if (isEnabled) {
-            buffer = variants.get(sink->videoFormat, width, height);
+        if (!sink->video)
+            continue;
+        VideoFrame::Init init;
+        std::shared_ptr<const void> owner;
+        if (isEnabled && sink->videoFormat == VideoPixelFormat::Native) {
+            const auto& native = variants.native();
+            init.format = VideoPixelFormat::Native;
+            init.width = native->width;
+            init.height = native->height;
+            init.planes[0] = {native->bytes.data(), 0};
+            init.dataSize = native->bytes.size();
+            init.nativeFormat = nativeFormatName(native->format);
+            owner = native;
         } else {
-            // Disabled tracks deliver black frames at the same pace (spec: "enabled").
-            if (!black_ || black_->width() != width || black_->height() != height ||
-                black_->format() != sink->videoFormat) {
-                black_ = std::make_shared<PixelBuffer>(sink->videoFormat, width, height);
-                black_->fillBlack();
+            std::shared_ptr<PixelBuffer> buffer;
+            if (isEnabled) {
+                buffer = variants.get(sink->videoFormat, width, height);
+                if (!buffer)
+                    continue; // the sink arrived after the source decided what to convert
+            } else {
+                // Disabled tracks deliver black frames at the same pace (spec: "enabled");
+                // native sinks get black I420.
+                const VideoPixelFormat format = sink->videoFormat == VideoPixelFormat::NV12
+                                                        ? VideoPixelFormat::NV12
+                                                        : VideoPixelFormat::I420;
+                if (!black_ || black_->width() != width || black_->height() != height ||
+                    black_->format() != format) {
+                    black_ = std::make_shared<PixelBuffer>(format, width, height);
+                    black_->fillBlack();
+                }
+                buffer = black_;
             }
-            buffer = black_;
+            init = buffer->describe();
+            owner = std::move(buffer);
         }
-        VideoFrame::Init init = buffer->describe();
         init.timestamp = frame.timestamp;
         init.frameNumber = frame.frameNumber;
-        const VideoFrame delivered(init, buffer);
+        init.deviceTimestamp = frame.deviceTimestamp;
+        const VideoFrame delivered(init, std::move(owner));
         std::lock_guard callLock(sink->callMutex);
         if (!sink->removed)
             sink->video(delivered);
     }
     sinkScratch_.clear();
-    delivered_.fetch_add(1);
+    countDelivery(frame.timestamp, frame.frameNumber);
 }
 
 void TrackImpl::deliverAudio(const NativeAudioChunk& chunk,
@@ -320,6 +419,8 @@ void TrackImpl::deliverAudio(const NativeAudioChunk& chunk,
     std::shared_ptr<std::vector<std::int16_t>> s16;
     snapshotSinks();
     for (const auto& sink : sinkScratch_) {
+        if (!sink->audio)
+            continue;
         AudioBuffer::Init init;
         init.sampleRate = chunk.sampleRate;
         init.channels = chunk.channels;
@@ -351,7 +452,7 @@ void TrackImpl::deliverAudio(const NativeAudioChunk& chunk,
             sink->audio(delivered);
     }
     sinkScratch_.clear();
-    delivered_.fetch_add(1);
+    countDelivery(chunk.timestamp, chunk.firstFrame);
 }
 
 // ---- handle -----------------------------------------------------------------------------

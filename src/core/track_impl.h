@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -73,6 +74,11 @@ public:
     MediaStreamTrackStats stats() const;
 
     // Capture thread.
+    /**
+     * The size this track's frames need from the source, or {0, 0} when it needs no pixels (no
+     * pixel sink, disabled, ended).
+     */
+    std::pair<int, int> wantedVideoSize(int nativeWidth, int nativeHeight) const;
     void deliverVideo(const NativeVideoFrame& frame, FrameVariants& variants);
     void deliverAudio(const NativeAudioChunk& chunk,
                       const std::shared_ptr<std::vector<float>>& samples);
@@ -94,6 +100,7 @@ private:
     Impl(std::shared_ptr<TrackHost> host, std::shared_ptr<CaptureSource> source, Init init);
     void fire(const std::string& type);
     bool takeFrame(std::chrono::nanoseconds timestamp, double sourceRate);
+    void countDelivery(std::chrono::nanoseconds timestamp, std::uint64_t frameNumber);
     void snapshotSinks();
     SinkId addSink(std::shared_ptr<Sink> sink);
 
@@ -115,6 +122,9 @@ private:
 
     std::atomic<std::uint64_t> delivered_{0};
     std::atomic<std::uint64_t> discarded_{0};
+    std::atomic<std::uint64_t> decimated_{0};
+    std::atomic<std::uint64_t> lastDeliveredNumber_{0};
+    std::atomic<double> measuredRate_{0};
     std::atomic<bool> regrid_{false}; // set by update(), consumed by the capture thread
 
     // Capture thread only.
@@ -123,6 +133,10 @@ private:
     std::int64_t lastSlot_ = -1;
     std::uint64_t lastFrameNumber_ = 0;
     bool sawFrame_ = false;
+    // Delivery times of the last frames, for the measured frame rate (a ring).
+    std::array<std::chrono::nanoseconds, 128> recent_{};
+    std::size_t recentCount_ = 0;
+    std::size_t recentNext_ = 0;
     std::shared_ptr<PixelBuffer> black_;
     std::shared_ptr<std::vector<float>> silence_;
     std::shared_ptr<ObjectPool<std::vector<std::int16_t>>> s16Pool_;
