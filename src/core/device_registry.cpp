@@ -5,6 +5,9 @@
 #if UM_HAVE_V4L2
 #include "backends/v4l2/v4l2_backend.h"
 #endif
+#if UM_HAVE_PULSE
+#include "backends/pulse/pulse_backend.h"
+#endif
 #include "base/log.h"
 #include "core/salted_id.h"
 
@@ -24,6 +27,9 @@ Result<std::unique_ptr<DeviceRegistry>> DeviceRegistry::create(const std::string
         // Real backends, in priority order.
 #if UM_HAVE_V4L2
         backends.push_back(v4l2::createV4l2Backend(clock));
+#endif
+#if UM_HAVE_PULSE
+        backends.push_back(pulse::createPulseBackend(clock));
 #endif
     }
     // Real backends (v4l2, pulse, alsa, pipewire) join this list as they land, in priority

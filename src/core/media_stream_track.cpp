@@ -348,8 +348,15 @@ void TrackImpl::deliverVideo(const NativeVideoFrame& frame, FrameVariants& varia
     sawFrame_ = true;
     lastFrameNumber_ = frame.frameNumber;
 
-    const auto source = this->source();
-    const double sourceRate = source ? source->videoMode().maxFrameRate : 0;
+    // No strong reference to the source here: this runs on its capture thread, and had the
+    // track been stopped meanwhile, a reference dropped here could be the source's last one,
+    // stopping the device from the very thread it must join.
+    double sourceRate = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (source_)
+            sourceRate = source_->videoMode().maxFrameRate;
+    }
     if (!takeFrame(frame.timestamp, sourceRate)) {
         decimated_.fetch_add(1);
         return;
