@@ -162,7 +162,8 @@ struct MediaStreamConstraints
  *
  * \return the constraints, or TypeError naming the member (a JSON path such as
  *         `video.width.min`) and, for malformed JSON, the byte offset.
- * Errors: TypeError. Thread: any (pure).
+ * Errors: TypeError; OverconstrainedError for an unknown name in a legacy `mandatory` object
+ * (the legacy API requires every mandatory constraint; `constraint` names it). Thread: any (pure).
  * Requests for no media are accepted here; getUserMedia() rejects them with TypeError.
  */
 UM_EXPORT Result<MediaStreamConstraints> parseMediaStreamConstraints(std::string_view json);

@@ -129,20 +129,4 @@ double booleanFitness(const std::optional<ConstrainBoolean>& constraint, bool ac
     return !constraint || !constraint->ideal || *constraint->ideal == actual ? 0.0 : 1.0;
 }
 
-bool lexicographicallyLess(const double* a, const double* b, std::size_t size)
-{
-    for (std::size_t i = 0; i < size; ++i) {
-        const double x = a[i];
-        const double y = b[i];
-        if (x == y)
-            continue;
-        const double tolerance = 1e-12 * std::max(1.0, std::min(std::fabs(x), std::fabs(y)));
-        if (x < y - tolerance)
-            return true;
-        if (y < x - tolerance)
-            return false;
-    }
-    return false;
-}
-
 } // namespace usermedia::fitness

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -84,9 +85,30 @@ bool booleanSatisfies(const std::optional<ConstrainBoolean>& constraint, bool ac
 double booleanFitness(const std::optional<ConstrainBoolean>& constraint, bool actual);
 
 /**
- * Lexicographic comparison of distance vectors with a small tolerance, so that sums that
- * differ only by rounding tie (and later criteria decide).
+ * -1, 0 or 1 as \p x is below, equal to or above \p y, where values within a small relative
+ * tolerance are equal, so that sums that differ only by rounding tie (and later criteria
+ * decide). Thread: any (pure).
  */
-bool lexicographicallyLess(const double* a, const double* b, std::size_t size);
+inline int compareDistances(double x, double y)
+{
+    if (x == y)
+        return 0;
+    const double tolerance = 1e-12 * std::max(1.0, std::min(std::fabs(x), std::fabs(y)));
+    if (x < y - tolerance)
+        return -1;
+    if (y < x - tolerance)
+        return 1;
+    return 0;
+}
+
+/** Lexicographic comparison of distance vectors by compareDistances(). */
+inline bool lexicographicallyLess(const double* a, const double* b, std::size_t size)
+{
+    for (std::size_t i = 0; i < size; ++i) {
+        if (const int order = compareDistances(a[i], b[i]))
+            return order < 0;
+    }
+    return false;
+}
 
 } // namespace usermedia::fitness

@@ -92,10 +92,16 @@ std::optional<bool> legacyBoolean(const Json& value)
     return std::nullopt;
 }
 
+enum class Section
+{
+    Mandatory,
+    Optional
+};
+
 // Applies one legacy name/value to \p set. Legacy values are always required: mandatory ones
 // belong to the basic set, optional ones to an advanced set, where bare values are exact.
 Result<void> applyLegacyMember(MediaTrackConstraintSet& set, const std::string& name,
-                               const Json& value, const std::string& path)
+                               const Json& value, const std::string& path, Section section)
 {
     for (const auto& numeric : kNumericNames) {
         if (numeric.name != name)
@@ -122,10 +128,21 @@ Result<void> applyLegacyMember(MediaTrackConstraintSet& set, const std::string& 
         if (!value.is_string())
             return typeError(path, "a string", value);
         set.deviceId = ConstrainString::exactly({value.get<std::string>()});
+        return {};
     }
-    // Anything else (googHighpassFilter, chromeMediaSource, misspellings) is ignored, as
-    // Chromium 156 does for both mandatory and optional names.
-    return {};
+    // A name we do not implement (googHighpassFilter, chromeMediaSource, a misspelling). An
+    // optional entry is a preference, so it is ignored. A mandatory one must be satisfied, and
+    // an unknown one cannot be: the old implementations failed the call with
+    // ConstraintNotSatisfiedError naming it (MANDATORY_UNSATISFIED_ERROR in the legacy
+    // callback), which is what the legacy API promises. Chromium 156 ignores it instead; a
+    // program relying on a mandatory constraint must not be handed a device that ignores it.
+    if (section == Section::Optional)
+        return {};
+    return Error{ErrorName::OverconstrainedError,
+                 path + ": unknown mandatory constraint \"" + name +
+                         "\"; every mandatory constraint must be satisfied (move it to "
+                         "\"optional\" to make it a preference)",
+                 name, 0};
 }
 
 } // namespace
@@ -154,7 +171,8 @@ Result<MediaTrackConstraints> parseLegacyTrackConstraints(const Json& track, std
         if (!it->is_object())
             return typeError(mandatoryPath, "an object", *it);
         for (const auto& [name, value] : it->items()) {
-            auto applied = applyLegacyMember(result, name, value, memberPath(mandatoryPath, name));
+            auto applied = applyLegacyMember(result, name, value, memberPath(mandatoryPath, name),
+                                             Section::Mandatory);
             if (!applied)
                 return applied.error();
         }
@@ -171,7 +189,8 @@ Result<MediaTrackConstraints> parseLegacyTrackConstraints(const Json& track, std
                 return typeError(entryPath, "an object", entry);
             MediaTrackConstraintSet set;
             for (const auto& [name, value] : entry.items()) {
-                auto applied = applyLegacyMember(set, name, value, memberPath(entryPath, name));
+                auto applied = applyLegacyMember(set, name, value, memberPath(entryPath, name),
+                                                 Section::Optional);
                 if (!applied)
                     return applied.error();
             }

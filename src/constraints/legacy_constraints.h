@@ -18,9 +18,10 @@ bool isLegacyShape(const nlohmann::json& track);
 /**
  * Translates a legacy track object into MediaTrackConstraints: `mandatory` members become
  * required values of the basic set, each `optional` entry one advanced set, in order.
- * Mixing legacy and modern members is a TypeError (as in Chromium); unknown legacy names are
- * ignored (Chromium 156 does). \p path names the object in errors (e.g. "video").
- * Errors: TypeError. Thread: any (pure).
+ * Mixing legacy and modern members is a TypeError (as in Chromium). An unknown name is ignored
+ * in `optional` and an OverconstrainedError naming it in `mandatory` (as in the old
+ * implementations; Chromium 156 ignores both). \p path names the object in errors (e.g. "video").
+ * Errors: TypeError, OverconstrainedError. Thread: any (pure).
  */
 Result<MediaTrackConstraints> parseLegacyTrackConstraints(const nlohmann::json& track,
                                                           std::string_view path);

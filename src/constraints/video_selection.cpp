@@ -14,9 +14,11 @@
 //   4. native distance: how far the native mode is from the basic set  (Chromium)
 //   5. defaults: device order, native size nearest 640x480, native frame rate nearest 30,
 //      then "none" before "crop-and-scale" (Chromium's defaults)
-// and remaining ties go to the earlier device and mode. Most candidates are discarded on lower
-// bounds of that vector (cannotWin, fitnessBound) before their output size is computed, which
-// keeps 8 cameras x 200 modes at a few tens of microseconds.
+//   6. mode order within the device, so that no tie depends on the order of evaluation.
+// Most candidates are discarded on lower bounds of that vector (deviceCannotWin, cannotWin,
+// fitnessBound) before their output size is computed, and the most promising mode of each
+// device is evaluated first so that those bounds bite early; this keeps 8 cameras x 200 modes
+// at a few tens of microseconds.
 //
 // Explaining (explain.h) runs this same selector with a Recorder: it skips only the pruning
 // (which never changes the outcome, the bounds being lower bounds) so that every candidate's
@@ -25,6 +27,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -89,6 +92,9 @@ struct PreparedSet
     std::array<bool, 2> allowsResize{};
     std::array<double, 2> resizeFitness{};
     bool hasSizeIdeal = false; // an ideal width, height or aspect ratio
+    // The numeric properties (VideoConstraint::Width .. FrameRate) with a required bound.
+    std::array<bool, 4> bounded{};
+    bool boundsAny = false;
 
     bool allows(Resize resize) const { return allowsResize[static_cast<std::size_t>(resize)]; }
     double fitnessOf(Resize resize) const
@@ -113,6 +119,11 @@ PreparedSet prepare(const MediaTrackConstraintSet& set)
         p.resizeFitness[i] = fitness::stringFitness(set.resizeMode, resizeName(resize));
     }
     p.hasSizeIdeal = p.width.ideal || p.height.ideal || p.aspectRatio.ideal;
+    const auto bounds = [](const NumberRequirement& r) {
+        return r.lo > -fitness::kInfinity || r.hi < fitness::kInfinity;
+    };
+    p.bounded = {bounds(p.width), bounds(p.height), bounds(p.aspectRatio), bounds(p.frameRate)};
+    p.boundsAny = std::find(p.bounded.begin(), p.bounded.end(), true) != p.bounded.end();
     return p;
 }
 
@@ -138,8 +149,9 @@ std::optional<VideoConstraint> deviceFailure(const VideoSourceCandidate& device,
 
 bool isUsable(const NativeVideoMode& mode)
 {
-    return mode.width > 0 && mode.height > 0 && std::isfinite(mode.maxFrameRate) &&
-           mode.maxFrameRate > 0 && std::isfinite(mode.minFrameRate) &&
+    // Finite rates with 0 < max and min <= max; comparisons with NaN are false.
+    return mode.width > 0 && mode.height > 0 && mode.maxFrameRate > 0 &&
+           mode.maxFrameRate < fitness::kInfinity && mode.minFrameRate > -fitness::kInfinity &&
            mode.minFrameRate <= mode.maxFrameRate;
 }
 
@@ -153,6 +165,8 @@ struct Output
 
 double nativeDistance(const PreparedSet& set, const NativeVideoMode& mode)
 {
+    if (!set.width.present && !set.height.present && !set.frameRate.present)
+        return 0.0; // the common empty set, without three calls
     return fitness::nativeDistance(mode.width, mode.width, set.width) +
            fitness::nativeDistance(mode.height, mode.height, set.height) +
            fitness::nativeDistance(mode.minFrameRate, mode.maxFrameRate, set.frameRate);
@@ -241,10 +255,13 @@ int roundDimension(double value, int native)
 // output within those bounds.
 double boundFitness(double lo, double hi, const NumberRequirement& requirement)
 {
-    if (!requirement.ideal)
+    // The relative distance grows monotonically away from a positive ideal over positive
+    // values, so the nearest value in the range is the best; otherwise 0 is the safe bound.
+    if (!requirement.ideal || !(*requirement.ideal > 0) || !(lo > 0))
         return 0.0;
-    return fitness::relativeDistance(std::clamp(*requirement.ideal, lo, std::max(lo, hi)),
-                                     *requirement.ideal);
+    const double nearest = std::clamp(*requirement.ideal, lo, std::max(lo, hi));
+    return nearest == *requirement.ideal ? 0.0
+                                         : fitness::relativeDistance(nearest, *requirement.ideal);
 }
 
 // ---- Explaining: which required constraint rules a candidate out, and by how much ----
@@ -270,7 +287,7 @@ struct Reach
     double max;
 };
 
-Reach reachOf(VideoConstraint property, const NativeVideoMode& mode, Resize resize)
+inline Reach reachOf(VideoConstraint property, const NativeVideoMode& mode, Resize resize)
 {
     const bool crop = resize == Resize::CropAndScale;
     switch (property) {
@@ -286,7 +303,7 @@ Reach reachOf(VideoConstraint property, const NativeVideoMode& mode, Resize resi
     }
 }
 
-const NumberRequirement& requirementOf(VideoConstraint property, const PreparedSet& set)
+inline const NumberRequirement& requirementOf(VideoConstraint property, const PreparedSet& set)
 {
     switch (property) {
     case VideoConstraint::Width:
@@ -354,6 +371,51 @@ CandidateExclusion windowExclusion(const NativeVideoMode& mode, Resize resize,
     return rangeExclusion(miss.constraint, requirementOf(miss.constraint, basic), miss.reach);
 }
 
+// Whether a (mode, resize) candidate reaches, on each numeric property, some value that \p set
+// accepts: necessary for satisfying the set (the window only narrows from there), so a
+// candidate that fails it can be ruled out without geometry.
+bool canReach(const PreparedSet& set, const NativeVideoMode& mode, Resize resize)
+{
+    if (!set.boundsAny)
+        return true;
+    const auto reaches = [&](VideoConstraint c) {
+        if (!set.bounded[static_cast<std::size_t>(c) -
+                         static_cast<std::size_t>(VideoConstraint::Width)])
+            return true;
+        const Reach reach = reachOf(c, mode, resize);
+        return requirementOf(c, set).overlaps(reach.min, reach.max);
+    };
+    return reaches(VideoConstraint::Width) && reaches(VideoConstraint::Height) &&
+           reaches(VideoConstraint::AspectRatio) && reaches(VideoConstraint::FrameRate);
+}
+
+// The largest size and frame rate among a camera's usable modes, as one crop-and-scale mode:
+// what it reaches contains what every one of the camera's candidates reaches (widths, heights
+// and rates up to the maxima; aspect ratios between 1/maxHeight and maxWidth).
+std::optional<NativeVideoMode> envelope(const VideoSourceCandidate& device)
+{
+    const NativeVideoMode* first = nullptr;
+    int width = 0;
+    int height = 0;
+    double frameRate = 0;
+    for (const NativeVideoMode& mode : device.modes) {
+        if (!isUsable(mode))
+            continue;
+        if (!first)
+            first = &mode;
+        width = std::max(width, mode.width);
+        height = std::max(height, mode.height);
+        frameRate = std::max(frameRate, mode.maxFrameRate);
+    }
+    if (!first)
+        return std::nullopt;
+    NativeVideoMode all = *first;
+    all.width = width;
+    all.height = height;
+    all.maxFrameRate = frameRate;
+    return all;
+}
+
 class VideoSelector
 {
 public:
@@ -368,10 +430,11 @@ public:
         for (const auto& set : constraints.advanced)
             advanced_.push_back(prepare(set));
         const std::size_t n = advanced_.size();
-        keySize_ = 2 * n + 6;
+        keySize_ = 2 * n + 7;
         key_.assign(keySize_, 0.0);
         bestKey_.assign(keySize_, fitness::kInfinity);
         satisfied_.assign(n, 0);
+        reachable_.assign(n, 0);
         nativeDistances_.assign(n, 0.0);
         deviceAllows_.assign(n, 0);
         deviceFitness_.assign(n, 0.0);
@@ -379,7 +442,6 @@ public:
 
     Result<VideoSelection> run()
     {
-        bool anyMode = false;
         for (std::size_t d = 0; d < devices_.size(); ++d) {
             const VideoSourceCandidate& device = devices_[d];
             // Device-level constraints (deviceId, groupId, facingMode) once per device.
@@ -393,31 +455,20 @@ public:
                 deviceAllows_[k] = deviceFailure(device, *advanced_[k].set) ? 0 : 1;
                 deviceFitness_[k] = deviceFitness(*advanced_[k].set, device);
             }
-            for (const NativeVideoMode& mode : device.modes) {
-                if (!isUsable(mode)) {
-                    if (recorder_)
-                        recordUnusable(d, mode);
+            if (!recorder_) {
+                if (deviceCannotWin(d))
                     continue;
-                }
-                anyMode = true;
-                if (cannotWin(d, mode))
-                    continue;
-                for (const Resize resize : {Resize::None, Resize::CropAndScale}) {
-                    if (basic_.allows(resize)) {
-                        consider(d, mode, resize);
-                    } else if (recorder_) {
-                        recordExclusion(
-                                d, mode, resize,
-                                explain::stringExclusion("resizeMode", *basic_.set->resizeMode,
-                                                         resizeName(resize), "this candidate"));
-                    }
-                }
+                considerMostPromisingMode(d);
             }
+            for (std::size_t m = 0; m < device.modes.size(); ++m)
+                considerMode(d, m);
         }
         if (found_)
             return selection();
-        for (const VideoSourceCandidate& device : devices_)
-            anyMode = anyMode || std::any_of(device.modes.begin(), device.modes.end(), isUsable);
+        const bool anyMode =
+                std::any_of(devices_.begin(), devices_.end(), [](const VideoSourceCandidate& c) {
+                    return std::any_of(c.modes.begin(), c.modes.end(), isUsable);
+                });
         if (!anyMode) {
             return Error{
                     ErrorName::NotFoundError, "no camera with a usable mode is available", {}, 0};
@@ -495,16 +546,218 @@ private:
         return bound;
     }
 
-    // The key parts that depend only on the native mode (native distances, device order,
-    // defaults), with the best possible values elsewhere. A mode whose bound does not beat the
-    // best candidate so far is skipped before any geometry. Writes the tail of key_.
-    bool cannotWin(std::size_t deviceIndex, const NativeVideoMode& mode)
+    // Both resize candidates of mode \p m of device \p d, unless they cannot win.
+    void considerMode(std::size_t d, std::size_t m)
+    {
+        const NativeVideoMode& mode = devices_[d].modes[m];
+        if (!isUsable(mode)) {
+            if (recorder_)
+                recordUnusable(d, mode);
+            return;
+        }
+        if (cannotWin(d, m))
+            return;
+        for (const Resize resize : {Resize::None, Resize::CropAndScale}) {
+            if (basic_.allows(resize)) {
+                consider(d, mode, resize);
+            } else if (recorder_) {
+                recordExclusion(d, mode, resize,
+                                explain::stringExclusion("resizeMode", *basic_.set->resizeMode,
+                                                         resizeName(resize), "this candidate"));
+            }
+        }
+    }
+
+    // Considers first the mode of device \p d with the least bound on the basic set's fitness:
+    // when the request has ideals, modes are listed smallest first, and the one nearest the
+    // ideals would otherwise come late, after many candidates that each beat the last.
+    // Considering it again in order changes nothing (an equal key does not replace the best).
+    void considerMostPromisingMode(std::size_t d)
+    {
+        if (!basic_.hasSizeIdeal && !basic_.frameRate.ideal)
+            return;
+        const std::vector<NativeVideoMode>& modes = devices_[d].modes;
+        std::size_t promising = modes.size();
+        double least = fitness::kInfinity;
+        // Kept for prefixDecides(), which needs the same bounds for this device's modes.
+        modeBounds_.assign(modes.size(), fitness::kInfinity);
+        modeBoundsDevice_ = d;
+        for (std::size_t m = 0; m < modes.size(); ++m) {
+            if (!isUsable(modes[m]))
+                continue;
+            const double bound = basicFitnessBound(modes[m]);
+            modeBounds_[m] = bound;
+            if (bound < least) {
+                least = bound;
+                promising = m;
+            }
+        }
+        if (promising < modes.size())
+            considerMode(d, promising);
+    }
+
+    // envelope() of device \p d, computed once; nullptr when it has no usable mode.
+    const NativeVideoMode* envelopeOf(std::size_t d) const
+    {
+        if (envelopes_.empty())
+            envelopes_.resize(devices_.size());
+        std::optional<std::optional<NativeVideoMode>>& slot = envelopes_[d];
+        if (!slot)
+            slot = envelope(devices_[d]);
+        return *slot ? &**slot : nullptr;
+    }
+
+    // ---- Pruning: lower bounds of the ranking key, compared before any geometry ----
+    //
+    // A candidate's key is compared lexicographically with the best so far, and replaces it
+    // only when strictly less. Each function below computes, position by position, a value no
+    // larger than what any candidate of a device (or of a native mode) can have there, and
+    // stops at the first position that differs from the best key: greater there means no such
+    // candidate can win (componentwise >= implies lexicographically >=), less means it might.
+    // Pruning therefore never changes the outcome; the explaining run, which prunes nothing,
+    // checks that in tests.
+
+    // -1, 0 or 1 as \p bound is below, equal to or above the best key at \p position.
+    int compareWithBest(std::size_t position, double bound) const
+    {
+        return fitness::compareDistances(bound, bestKey_[position]);
+    }
+
+    // Whether \p set admits a resize mode that the basic set admits too.
+    bool sharesResize(const PreparedSet& set) const
+    {
+        return (basic_.allows(Resize::None) && set.allows(Resize::None)) ||
+               (basic_.allows(Resize::CropAndScale) && set.allows(Resize::CropAndScale));
+    }
+
+    // The smallest resizeMode fitness \p set gives a resize mode the basic set admits.
+    double leastResizeFitness(const PreparedSet& set) const
+    {
+        double least = fitness::kInfinity;
+        for (const Resize resize : {Resize::None, Resize::CropAndScale}) {
+            if (basic_.allows(resize))
+                least = std::min(least, set.fitnessOf(resize));
+        }
+        return least;
+    }
+
+    // Whether a resize candidate of device \p d can reach \p set (see canReach()). The
+    // envelope costs a pass over the modes: only made when the set bounds a number.
+    bool deviceReaches(std::size_t d, const PreparedSet& set) const
+    {
+        if (!sharesResize(set))
+            return false;
+        if (!set.boundsAny)
+            return true;
+        const NativeVideoMode* all = envelopeOf(d);
+        return all && canReach(set, *all, Resize::CropAndScale);
+    }
+
+    // Whether every candidate of device \p d loses: its best conceivable key does not beat the
+    // best key, or the basic set cannot be reached on it. The key comes first: it needs no
+    // pass over the modes for the basic set, and usually decides.
+    bool deviceCannotWin(std::size_t d) const
+    {
+        return (found_ && keyBoundLoses(d)) || !deviceReaches(d, basic_);
+    }
+
+    // Whether device \p d's best conceivable key (advanced sets satisfied where its envelope
+    // allows, numeric fitness and native distances 0) does not beat the best key.
+    bool keyBoundLoses(std::size_t d) const
     {
         const std::size_t n = advanced_.size();
-        std::fill(key_.begin(), key_.begin() + static_cast<std::ptrdiff_t>(n + 1), 0.0);
-        for (std::size_t k = 0; k < n; ++k)
-            key_[n + 1 + k] = nativeDistance(advanced_[k], mode);
-        std::size_t i = 2 * n + 1;
+        for (std::size_t k = 0; k < n; ++k) {
+            const bool reachable = deviceAllows_[k] != 0 && deviceReaches(d, advanced_[k]);
+            if (const int order = compareWithBest(k, reachable ? 0.0 : 1.0))
+                return order > 0;
+        }
+        if (const int order = compareWithBest(n, basicDeviceFitness_ + leastResizeFitness(basic_)))
+            return order > 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            // An advanced set the device cannot satisfy tied with the best at position k, so
+            // the best does not satisfy it either: both are infinite here.
+            const double bound = bestKey_[k] != 0.0
+                                         ? fitness::kInfinity
+                                         : deviceFitness_[k] + leastResizeFitness(advanced_[k]);
+            if (const int order = compareWithBest(n + 1 + k, bound))
+                return order > 0;
+        }
+        if (const int order = compareWithBest(2 * n + 1, 0.0))
+            return order > 0;
+        if (const int order = compareWithBest(2 * n + 2, double(d)))
+            return order > 0;
+        return std::all_of(bestKey_.begin() + static_cast<std::ptrdiff_t>(2 * n + 3),
+                           bestKey_.end(), [](double v) { return v <= 0.0; });
+    }
+
+    // Whether a resize candidate of \p mode that the basic set admits can reach \p set.
+    // Crop-and-scale reaches all that "none" does, so one check suffices.
+    bool modeReaches(const PreparedSet& set, const NativeVideoMode& mode) const
+    {
+        if (basic_.allows(Resize::CropAndScale) && set.allows(Resize::CropAndScale))
+            return canReach(set, mode, Resize::CropAndScale);
+        return basic_.allows(Resize::None) && set.allows(Resize::None) &&
+               canReach(set, mode, Resize::None);
+    }
+
+    // A lower bound of the basic set's fitness distance for both resize candidates of \p mode.
+    double basicFitnessBound(const NativeVideoMode& mode) const
+    {
+        const auto sizeBound = [&](Resize resize) {
+            if (!basic_.hasSizeIdeal)
+                return 0.0;
+            double bound = 0;
+            for (const VideoConstraint c :
+                 {VideoConstraint::Width, VideoConstraint::Height, VideoConstraint::AspectRatio}) {
+                const Reach reach = reachOf(c, mode, resize);
+                bound += boundFitness(reach.min, reach.max, requirementOf(c, basic_));
+            }
+            return bound;
+        };
+        // Crop-and-scale reaches every size "none" does: "none" can be nearer only through a
+        // smaller resizeMode fitness.
+        double least = fitness::kInfinity;
+        if (basic_.allows(Resize::CropAndScale))
+            least = basic_.fitnessOf(Resize::CropAndScale) + sizeBound(Resize::CropAndScale);
+        if (basic_.allows(Resize::None) && basic_.fitnessOf(Resize::None) < least)
+            least = std::min(least, basic_.fitnessOf(Resize::None) + sizeBound(Resize::None));
+        return least + basicDeviceFitness_ +
+               boundFitness(kMinFrameRate, mode.maxFrameRate, basic_.frameRate);
+    }
+
+    // Whether both resize candidates of \p mode lose (true) or might win (false), judged on
+    // the key positions before the mode-only tail; nullopt when those tie with the best.
+    std::optional<bool> prefixDecides(std::size_t d, std::size_t m)
+    {
+        const NativeVideoMode& mode = devices_[d].modes[m];
+        const std::size_t n = advanced_.size();
+        for (std::size_t k = 0; k < n; ++k) {
+            const bool reachable = deviceAllows_[k] != 0 && modeReaches(advanced_[k], mode);
+            reachable_[k] = reachable ? 1 : 0;
+            if (const int order = compareWithBest(k, reachable ? 0.0 : 1.0))
+                return order > 0;
+        }
+        const double basicBound = modeBoundsDevice_ == d ? modeBounds_[m] : basicFitnessBound(mode);
+        if (const int order = compareWithBest(n, basicBound))
+            return order > 0;
+        for (std::size_t k = 0; k < n; ++k) {
+            const double bound = reachable_[k] != 0
+                                         ? deviceFitness_[k] + leastResizeFitness(advanced_[k]) +
+                                                   nativeDistance(advanced_[k], mode)
+                                         : fitness::kInfinity;
+            if (const int order = compareWithBest(n + 1 + k, bound))
+                return order > 0;
+        }
+        return std::nullopt;
+    }
+
+    // The key parts that depend only on the native mode: native distance, device order,
+    // defaults (key_[2n+1 .. 2n+4]) and mode order (key_[2n+6]); key_[2n+5] (none before
+    // crop-and-scale) at its best.
+    void fillModeTail(std::size_t deviceIndex, std::size_t modeIndex)
+    {
+        const NativeVideoMode& mode = devices_[deviceIndex].modes[modeIndex];
+        std::size_t i = 2 * advanced_.size() + 1;
         key_[i++] = nativeDistance(basic_, mode);
         key_[i++] = double(deviceIndex);
         const double dh = mode.height - kDefaultHeight;
@@ -514,9 +767,24 @@ private:
                 std::clamp(kDefaultFrameRate, mode.minFrameRate, mode.maxFrameRate),
                 kDefaultFrameRate);
         key_[i++] = 0.0;
-        // Explaining: every mode is considered, so that every candidate is reported.
-        return !recorder_ && found_ &&
-               !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_);
+        key_[i++] = double(modeIndex);
+    }
+
+    // Whether no candidate of \p mode can beat the best; otherwise leaves the mode-only tail
+    // of the key in key_ for consider(). Explaining considers every mode.
+    bool cannotWin(std::size_t deviceIndex, std::size_t modeIndex)
+    {
+        const std::optional<bool> decided = !recorder_ && found_
+                                                    ? prefixDecides(deviceIndex, modeIndex)
+                                                    : std::optional<bool>(false);
+        if (decided && *decided)
+            return true;
+        fillModeTail(deviceIndex, modeIndex);
+        if (decided)
+            return false;
+        const std::size_t tail = 2 * advanced_.size() + 1;
+        return !fitness::lexicographicallyLess(key_.data() + tail, bestKey_.data() + tail,
+                                               keySize_ - tail);
     }
 
     void consider(std::size_t deviceIndex, const NativeVideoMode& mode, Resize resize)
@@ -561,7 +829,8 @@ private:
                                                            nativeDistances_[k]
                                                  : fitness::kInfinity;
         }
-        // key_[2n+1 .. 2n+4] (native distance, device, defaults) are cannotWin()'s.
+        // key_[2n+1 .. 2n+4] and key_[2n+6] (native distance, device, defaults, mode order)
+        // are cannotWin()'s.
         key_[2 * n + 5] = resize == Resize::None ? 0.0 : 1.0;
         if (!recorder_ && found_ &&
             !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_))
@@ -685,16 +954,12 @@ private:
     // The required constraint an OverconstrainedError names.
     std::optional<VideoConstraint> namedFailure() const
     {
+        // Whether any mode of a device reaches a value is whether its envelope does: each
+        // property's reach grows with the mode's size and rate (see envelope()).
         std::array<bool, kConstraintNames.size()> satisfiable{};
-        std::optional<VideoConstraint> lastFailure;
-        for (const VideoSourceCandidate& device : devices_) {
-            for (const NativeVideoMode& mode : device.modes) {
-                if (!isUsable(mode))
-                    continue;
-                recordSatisfiable(device, mode, basic_, satisfiable);
-                if (auto failure = modeFailure(device, mode, basic_))
-                    lastFailure = failure;
-            }
+        for (std::size_t d = 0; d < devices_.size(); ++d) {
+            if (const NativeVideoMode* all = envelopeOf(d))
+                recordSatisfiable(devices_[d], *all, basic_, satisfiable);
         }
         for (std::size_t i = 0; i < satisfiable.size(); ++i) {
             if (!satisfiable[i])
@@ -702,7 +967,15 @@ private:
         }
         // Every required constraint can be met on its own but not together: name the one the
         // last candidate failed, as Chromium does.
-        return lastFailure;
+        for (auto device = devices_.rbegin(); device != devices_.rend(); ++device) {
+            for (auto mode = device->modes.rbegin(); mode != device->modes.rend(); ++mode) {
+                if (!isUsable(*mode))
+                    continue;
+                if (auto failure = modeFailure(*device, *mode, basic_))
+                    return failure;
+            }
+        }
+        return std::nullopt;
     }
 
     // The devices whose deviceId, groupId and facingMode hold.
@@ -763,6 +1036,13 @@ private:
         double bestShortfall = fitness::kInfinity;
         for (std::size_t d = 0; d < devices_.size(); ++d) {
             if (!deviceMatches(devices_[d]))
+                continue;
+            // The envelope reaches what every mode reaches, so its shortfall bounds theirs.
+            const NativeVideoMode* all = envelopeOf(d);
+            if (!all)
+                continue;
+            const Reach most = reachOf(named, *all, Resize::CropAndScale);
+            if (!(explain::shortfall(requirement, most.min, most.max) < bestShortfall))
                 continue;
             for (const NativeVideoMode& mode : devices_[d].modes) {
                 if (!isUsable(mode))
@@ -862,7 +1142,14 @@ private:
     std::vector<double> key_;
     std::vector<double> bestKey_;
     std::vector<char> satisfied_;
+    std::vector<char>
+            reachable_; // prefixDecides(): per advanced set, whether the mode can reach it
     std::vector<double> nativeDistances_;
+    // Per device: not computed yet, or its envelope (none without a usable mode).
+    mutable std::vector<std::optional<std::optional<NativeVideoMode>>> envelopes_;
+    // basicFitnessBound() of each mode of device modeBoundsDevice_, when computed.
+    std::vector<double> modeBounds_;
+    std::size_t modeBoundsDevice_ = std::numeric_limits<std::size_t>::max();
     // Per device, filled once: whether each advanced set's device-level constraints hold, and
     // the device-level fitness of each set.
     std::vector<char> deviceAllows_;

@@ -4,7 +4,8 @@
 // Each input is JSON text. It goes through both public parsers; whatever parses is run through
 // video and audio selection against a fixed, realistic set of devices, printed with toJson()
 // and read back. A crash, a sanitizer report or a broken invariant below is a finding:
-//   - the parsers answer TypeError (with a message) or constraints, nothing else;
+//   - the parsers answer TypeError (with a message), OverconstrainedError naming an unknown
+//     legacy mandatory name, or constraints, nothing else;
 //   - parse(toJson(x)) == x for every track's constraints;
 //   - a selection is OverconstrainedError naming a constraint of the kind, or settings that
 //     come from one of the device's modes, hold no NaN, stay within the native mode, and
@@ -191,8 +192,14 @@ bool isOneOf(std::string_view name, std::initializer_list<std::string_view> name
 
 void checkParseError(const Error& error)
 {
-    UM_FUZZ_CHECK(error.name == ErrorName::TypeError, error.message);
     UM_FUZZ_CHECK(!error.message.empty(), error.message);
+    if (error.name == ErrorName::OverconstrainedError) {
+        UM_FUZZ_CHECK(!error.constraint.empty() &&
+                              error.message.find(".mandatory.") != std::string::npos,
+                      error.message);
+        return;
+    }
+    UM_FUZZ_CHECK(error.name == ErrorName::TypeError, error.message);
 }
 
 void checkRoundTrip(const MediaTrackConstraints& constraints)

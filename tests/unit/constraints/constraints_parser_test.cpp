@@ -214,10 +214,28 @@ TEST(ConstraintsParser, LegacyOptionalEntriesBecomeAdvancedSetsInOrder)
 }
 
 // Chromium 156: case default/legacy-mand-bogus-key.
-TEST(ConstraintsParser, LegacyUnknownNamesAreIgnored)
+TEST(ConstraintsParser, LegacyUnknownOptionalNamesAreIgnored)
 {
-    auto c = parseOk(R"({"video": {"mandatory": {"bogusKey": 1, "googHighpassFilter": true}}})");
-    EXPECT_EQ(c.video, MediaTrackConstraints{});
+    auto c = parseOk(R"({"video": {"optional": [{"bogusKey": 1}, {"googHighpassFilter": true}]}})");
+    ASSERT_TRUE(c.video);
+    ASSERT_EQ(c.video->advanced.size(), 2U);
+    EXPECT_EQ(c.video->advanced[0], MediaTrackConstraintSet{});
+    EXPECT_EQ(c.video->advanced[1], MediaTrackConstraintSet{});
+}
+
+// Original navigator.getUserMedia: every mandatory constraint must be satisfied, and one the
+// implementation does not know cannot be (old Chrome: ConstraintNotSatisfiedError).
+TEST(ConstraintsParser, LegacyUnknownMandatoryNameIsOverconstrained)
+{
+    for (const char* json : {R"({"video": {"mandatory": {"minWidth": 640, "bogusKey": 1}}})",
+                             R"({"audio": {"mandatory": {"bogusKey": true}}, "video": true})"}) {
+        auto parsed = parseMediaStreamConstraints(json);
+        ASSERT_FALSE(parsed) << json;
+        EXPECT_EQ(parsed.error().name, ErrorName::OverconstrainedError) << json;
+        EXPECT_EQ(parsed.error().constraint, "bogusKey") << json;
+        EXPECT_NE(parsed.error().message.find("mandatory.bogusKey"), std::string::npos)
+                << parsed.error().message;
+    }
 }
 
 TEST(ConstraintsParser, LegacyErrorsNameTheMember)
