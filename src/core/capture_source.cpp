@@ -260,9 +260,11 @@ void CaptureSource::onAudioChunk(const NativeAudioChunk& chunk)
     auto samples = audioPool_->acquire();
     const std::size_t count = static_cast<std::size_t>(chunk.frames) * chunk.channels;
     samples->assign(chunk.samples, chunk.samples + count);
+    audioChains_.begin(chunk, samples);
     snapshotTracks();
+    // Read per chunk, so applyConstraints() takes effect at the next one.
     for (const auto& track : scratch_)
-        track->deliverAudio(chunk, samples);
+        track->deliverAudio(chunk, audioChains_.variant(track->processing()));
     scratch_.clear();
 }
 

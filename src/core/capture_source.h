@@ -16,6 +16,7 @@
 
 #include "backends/backend.h"
 #include "core/device_registry.h"
+#include "pipeline/audio/audio_chains.h"
 #include "pipeline/convert.h"
 #include "pipeline/pixel_buffer.h"
 
@@ -151,6 +152,8 @@ private:
     std::shared_ptr<NativeBytesPool> nativePool_;
     std::vector<std::shared_ptr<TrackImpl>> scratch_;
     std::shared_ptr<ObjectPool<std::vector<float>>> audioPool_;
+    // echoCancellation/noiseSuppression/autoGainControl: one processor per combination in use.
+    audio::AudioChains audioChains_;
     std::uint64_t undecodableFrames_ = 0;
 };
 

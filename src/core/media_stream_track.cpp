@@ -23,6 +23,21 @@ std::shared_ptr<TrackImpl> TrackImpl::create(std::shared_ptr<TrackHost> host,
     return track;
 }
 
+namespace {
+unsigned processingBits(const MediaTrackSettings& s)
+{
+    return (s.echoCancellation.value_or(false) ? 1U : 0U) |
+           (s.noiseSuppression.value_or(false) ? 2U : 0U) |
+           (s.autoGainControl.value_or(false) ? 4U : 0U);
+}
+} // namespace
+
+audio::ProcessingConfig TrackImpl::processing() const
+{
+    const unsigned bits = processing_.load();
+    return {(bits & 1U) != 0, (bits & 2U) != 0, (bits & 4U) != 0};
+}
+
 TrackImpl::Impl(std::shared_ptr<TrackHost> host, std::shared_ptr<CaptureSource> source, Init init)
     : id_(randomUuid()),
       host_(std::move(host)),
@@ -30,7 +45,9 @@ TrackImpl::Impl(std::shared_ptr<TrackHost> host, std::shared_ptr<CaptureSource> 
       source_(std::move(source)),
       settings_(init_.settings),
       constraints_(init_.constraints)
-{}
+{
+    processing_.store(processingBits(settings_));
+}
 
 TrackImpl::~Impl()
 {
@@ -112,6 +129,7 @@ void TrackImpl::update(MediaTrackSettings settings, MediaTrackConstraints constr
     std::lock_guard lock(mutex_);
     settings_ = std::move(settings);
     constraints_ = std::move(constraints);
+    processing_.store(processingBits(settings_));
     // A new frame rate starts a new decimation grid; the capture thread resets it.
     regrid_.store(true);
 }

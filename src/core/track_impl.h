@@ -14,6 +14,7 @@
 
 #include "core/capture_source.h"
 #include "core/track_host.h"
+#include "pipeline/audio/audio_processor.h"
 #include "pipeline/object_pool.h"
 
 namespace usermedia {
@@ -54,6 +55,8 @@ public:
     /** The source, or nullptr once the track ended. */
     std::shared_ptr<CaptureSource> source() const;
     const std::shared_ptr<TrackHost>& host() const { return host_; }
+    /** The audio processing the settings ask for. Thread: any (the capture thread reads it). */
+    audio::ProcessingConfig processing() const;
 
     void stop();
     std::shared_ptr<Impl> clone();
@@ -126,6 +129,9 @@ private:
     std::atomic<std::uint64_t> lastDeliveredNumber_{0};
     std::atomic<double> measuredRate_{0};
     std::atomic<bool> regrid_{false}; // set by update(), consumed by the capture thread
+    // echoCancellation | noiseSuppression << 1 | autoGainControl << 2, from the settings; set
+    // with them, read per audio chunk without copying the settings.
+    std::atomic<unsigned> processing_{0};
 
     // Capture thread only.
     std::vector<std::shared_ptr<Sink>> sinkScratch_;

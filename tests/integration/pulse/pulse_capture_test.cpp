@@ -282,7 +282,9 @@ TEST_F(PulseCaptureTest, CapturesTheSineSourceByDeviceId)
     const std::string id = idOf(devices, "Sine source at 440 Hz");
     ASSERT_FALSE(id.empty());
     // module-sine-source renders 2 s blocks: chunks arrive in bursts, up to 2 s after capture.
-    captureOneSecond(devices, R"({"audio": {"deviceId": {"exact": ")" + id + R"("}}})",
+    captureOneSecond(devices,
+                     R"({"audio": {"echoCancellation": false, "deviceId": {"exact": ")" + id +
+                             R"("}}})",
                      {48000, 1, milliseconds(2300), false, 10, 0, {}});
 }
 
@@ -300,7 +302,10 @@ TEST_F(PulseCaptureTest, CapturesWhatIsPlayedThroughAMonitorInRealTime)
     want.afterStart = [&] {
         EXPECT_FALSE(daemon_.pactl("load-module module-sine sink=nullsink frequency=440").empty());
     };
-    captureOneSecond(devices, R"({"audio": {"deviceId": {"exact": ")" + id + R"("}}})", want);
+    captureOneSecond(devices,
+                     R"({"audio": {"echoCancellation": false, "deviceId": {"exact": ")" + id +
+                             R"("}}})",
+                     want);
 }
 
 TEST_F(PulseCaptureTest, CapturesTheDefaultSourceWithServerSideConversion)
@@ -308,8 +313,52 @@ TEST_F(PulseCaptureTest, CapturesTheDefaultSourceWithServerSideConversion)
     auto devices = makeDevices();
     // 16 kHz stereo is not the source's own format; the server resamples and upmixes.
     captureOneSecond(devices,
-                     R"({"audio": {"sampleRate": {"exact": 16000}, "channelCount": {"exact": 2}}})",
+                     R"({"audio": {"echoCancellation": false, "sampleRate": {"exact": 16000},
+                                   "channelCount": {"exact": 2}}})",
                      {16000, 2, milliseconds(2300), false, 10, 0, {}});
+}
+
+// {audio: true} turns on echoCancellation, noiseSuppression and autoGainControl (Chromium's
+// defaults), and they are applied: noise suppression treats a steady tone as noise and takes
+// most of it away. applyConstraints({echoCancellation: false}) turns all three off at once, and
+// the tone comes through unchanged.
+TEST_F(PulseCaptureTest, ProcessingIsAppliedAndApplyConstraintsSwitchesItOff)
+{
+    auto devices = makeDevices();
+    auto stream = await(devices.getUserMedia(R"({"audio": {"sampleRate": 48000}})"));
+    ASSERT_TRUE(stream.has_value()) << stream.error().toString();
+    auto track = stream->getAudioTracks().at(0);
+    auto settings = track.getSettings();
+    EXPECT_EQ(settings.echoCancellation, true);
+    EXPECT_EQ(settings.noiseSuppression, true);
+    EXPECT_EQ(settings.autoGainControl, true);
+    ChunkWaiter waiter;
+    track.addAudioSink([&](const AudioBuffer& b) { waiter.add(b); });
+    // The sine source sends 2 s at a time: 3 s of chunks, the last 100 measured.
+    auto chunks = waiter.waitFor(300);
+    ASSERT_GE(chunks.size(), 300U);
+    std::vector<float> processed;
+    for (std::size_t i = 200; i < 300; ++i)
+        processed.insert(processed.end(), chunks[i].f32().begin(), chunks[i].f32().end());
+
+    auto off = parseMediaTrackConstraints(R"({"echoCancellation": false})");
+    ASSERT_TRUE(off.has_value());
+    auto applied = await(track.applyConstraints(*off));
+    ASSERT_TRUE(applied.has_value()) << applied.error().toString();
+    settings = track.getSettings();
+    EXPECT_EQ(settings.echoCancellation, false);
+    EXPECT_EQ(settings.noiseSuppression, false);
+    EXPECT_EQ(settings.autoGainControl, false);
+    chunks = waiter.waitFor(chunks.size() + 300);
+    std::vector<float> raw;
+    for (std::size_t i = chunks.size() - 100; i < chunks.size(); ++i)
+        raw.insert(raw.end(), chunks[i].f32().begin(), chunks[i].f32().end());
+    const double processedDb = 20 * std::log10(rms(processed) / rms(raw));
+    std::printf("pulse: the 440 Hz sine with processing on is %+.1f dB against processing off "
+                "(RMS %.4f)\n",
+                processedDb, rms(raw));
+    EXPECT_LT(processedDb, -6.0);
+    EXPECT_NEAR(rms(raw), 0.5 / std::sqrt(2.0), 0.02);
 }
 
 TEST_F(PulseCaptureTest, LatencyBecomesTheFragmentSize)
