@@ -8,6 +8,9 @@
 #if UM_HAVE_PULSE
 #include "backends/pulse/pulse_backend.h"
 #endif
+#if UM_HAVE_ALSA
+#include "backends/alsa/alsa_backend.h"
+#endif
 #include "base/log.h"
 #include "core/salted_id.h"
 
@@ -31,11 +34,25 @@ Result<std::unique_ptr<DeviceRegistry>> DeviceRegistry::create(const std::string
 #if UM_HAVE_PULSE
         backends.push_back(pulse::createPulseBackend(clock));
 #endif
+#if UM_HAVE_ALSA
+        backends.push_back(alsa::createAlsaBackend(clock));
+#endif
     }
     // Real backends (v4l2, pulse, alsa, pipewire) join this list as they land, in priority
     // order; one whose probe() fails is skipped with an info log.
+    bool pulseServes = false;
     for (auto it = backends.begin(); it != backends.end();) {
+        // A running PulseAudio (or pipewire-pulse) owns the sound cards: their ALSA PCMs would
+        // list every microphone twice, and opening one would fail busy. ALSA is for systems
+        // without a sound server (see docs/audio.md).
+        if (pulseServes && (*it)->name() == "alsa") {
+            UM_LOG(Core, Info) << "skipping backend alsa: PulseAudio serves the sound cards";
+            it = backends.erase(it);
+            continue;
+        }
         auto probed = (*it)->probe();
+        if (probed && (*it)->name() == "pulse")
+            pulseServes = true;
         if (!probed) {
             UM_LOG(Core, Info) << "skipping backend " << (*it)->name() << ": "
                                << probed.error().toString();
