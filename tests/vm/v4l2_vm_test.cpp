@@ -9,6 +9,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -630,6 +631,56 @@ TEST_F(VividTest, ZzDisconnectEndsTheTrackWithin200Ms)
     }
     EXPECT_TRUE(eventually([&] { return countVideoMappings() == 0 && countFds() == fds; }))
             << countVideoMappings() << " mappings, " << countFds() << " fds, not " << fds;
+}
+
+} // namespace
+} // namespace usermedia::v4l2
+
+namespace usermedia::v4l2 {
+namespace {
+
+// After the others: unloads vivid (its nodes leave /dev) and loads it again; inotify on /dev
+// turns both into devicechange, and enumerateDevices() follows.
+TEST_F(VividTest, ZzzUnloadingAndReloadingVividFiresDeviceChange)
+{
+    if (std::system("test -n \"$UMVM_MODULE_vivid\"") != 0)
+        GTEST_SKIP() << "run-in-vm.sh did not say how vivid was loaded";
+    backend_.reset();
+    auto devices = makeDevices();
+    std::mutex mutex;
+    std::condition_variable changed;
+    int changes = 0;
+    devices.addEventListener("devicechange", [&] {
+        std::lock_guard lock(mutex);
+        ++changes;
+        changed.notify_all();
+    });
+    auto cameras = [&] {
+        auto list = devices.enumerateDevices().waitFor(10s);
+        int count = 0;
+        for (const auto& info : list&&* list ? **list : std::vector<MediaDeviceInfo>{})
+            count += info.kind == MediaDeviceKind::VideoInput;
+        return count;
+    };
+    ASSERT_EQ(cameras(), 2);
+    // vivid may still be held for a moment by the previous tests' teardown.
+    ASSERT_TRUE(eventually([] { return std::system("rmmod vivid 2>/dev/null") == 0; }));
+    {
+        std::unique_lock lock(mutex);
+        ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return changes >= 1; }));
+    }
+    EXPECT_TRUE(eventually([&] { return cameras() == 0; }));
+    int before = 0;
+    {
+        std::lock_guard lock(mutex);
+        before = changes;
+    }
+    ASSERT_EQ(std::system("$UMVM_MODULE_vivid"), 0);
+    {
+        std::unique_lock lock(mutex);
+        ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return changes > before; }));
+    }
+    EXPECT_TRUE(eventually([&] { return cameras() == 2; }));
 }
 
 } // namespace

@@ -215,7 +215,19 @@ private:
                 info.path = path;
                 info.bufferType =
                         single ? V4L2_BUF_TYPE_VIDEO_CAPTURE : V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
-                info.modes = enumerateModes(*sys_, fd, info.bufferType);
+                // Enumerating every format x size x interval costs hundreds of ioctls; a node
+                // that is still the same device (same card, bus and caps) keeps its modes.
+                const std::string identity =
+                        cString(capability.card, sizeof capability.card) + '\n' +
+                        cString(capability.bus_info, sizeof capability.bus_info) + '\n' +
+                        std::to_string(caps);
+                auto cached = modeCache_.find(path);
+                if (cached != modeCache_.end() && cached->second.first == identity) {
+                    info.modes = cached->second.second;
+                } else {
+                    info.modes = enumerateModes(*sys_, fd, info.bufferType);
+                    modeCache_[path] = {identity, info.modes};
+                }
                 if (!info.modes.modes.empty()) {
                     describe(info, name, capability, byId, byPath);
                     node = std::move(info);
@@ -338,6 +350,8 @@ private:
     const std::shared_ptr<Hub> hub_;
     std::mutex mutex_;
     std::vector<NodeInfo> nodes_; // the last discovery, for open()
+    // Modes by node path and device identity; guarded by mutex_, like nodes_.
+    std::map<std::string, std::pair<std::string, NodeModes>> modeCache_;
     std::mutex watcherMutex_;
     std::thread watcher_;
     int watchStop_ = -1;

@@ -75,6 +75,13 @@ bool FakeKernel::waitIdle(const std::string& name)
     });
 }
 
+int FakeKernel::calls(unsigned long request) const
+{
+    std::lock_guard lock(mutex_);
+    auto it = calls_.find(request);
+    return it == calls_.end() ? 0 : it->second;
+}
+
 int FakeKernel::openFds() const
 {
     std::lock_guard lock(mutex_);
@@ -166,6 +173,7 @@ int FakeKernel::ioctl(int fd, unsigned long request, void* argument)
     int result = 0;
     {
         std::lock_guard lock(mutex_);
+        ++calls_[request];
         Node* node = nodeOf(fd);
         if (node == nullptr) {
             errno = EBADF;

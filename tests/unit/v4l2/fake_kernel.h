@@ -72,6 +72,9 @@ public:
     /** Waits (10 s guard) until every event was consumed and every buffer is queued again. */
     bool waitIdle(const std::string& name);
 
+    /** How many times \p request was made (any fd). */
+    int calls(unsigned long request) const;
+
     int openFds() const;    ///< fds open now (device nodes and eventfds)
     int mappings() const;   ///< buffers mapped now
     int badMunmaps() const; ///< munmap of something not mapped
@@ -128,6 +131,7 @@ private:
     std::map<int, OpenFile> files_;
     std::map<const void*, std::size_t> maps_;
     int badMunmaps_ = 0;
+    std::map<unsigned long, int> calls_;
     int nextFd_ = 100;
 };
 

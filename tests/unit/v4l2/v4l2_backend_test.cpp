@@ -193,6 +193,29 @@ TEST_F(V4l2BackendTest, DiscreteSizesAndIntervalsBecomeOneModePerRate)
     EXPECT_EQ(kernel_->openFds(), 0); // discovery closes what it opened
 }
 
+TEST_F(V4l2BackendTest, ModesAreEnumeratedOncePerDevice)
+{
+    kernel_->addNode(webcam());
+    auto backend = makeBackend();
+    const auto first = backend->enumerate();
+    const int enumerations = kernel_->calls(VIDIOC_ENUM_FRAMESIZES);
+    EXPECT_GT(enumerations, 0);
+    const auto again = backend->enumerate();
+    ASSERT_EQ(again.size(), 1U);
+    EXPECT_EQ(again[0].videoModes, first[0].videoModes);
+    EXPECT_EQ(kernel_->calls(VIDIOC_ENUM_FRAMESIZES), enumerations); // cached
+    // Another device at the same node: enumerated afresh.
+    FakeNode other = webcam();
+    other.card = "Other Camera";
+    other.formats.erase(other.formats.begin());
+    kernel_->addNode(other);
+    const auto second = backend->enumerate();
+    ASSERT_EQ(second.size(), 1U);
+    EXPECT_EQ(second[0].label, "Other Camera");
+    EXPECT_EQ(second[0].videoModes.size(), 1U);
+    EXPECT_GT(kernel_->calls(VIDIOC_ENUM_FRAMESIZES), enumerations);
+}
+
 TEST_F(V4l2BackendTest, StepwiseSizesOfferStandardSizesOnTheGrid)
 {
     FakeNode node;
