@@ -6,7 +6,9 @@
 #include <usermedia/capabilities.h>
 #include <usermedia/clock.h>
 #include <usermedia/constraints.h>
+#include <usermedia/devices_in_use.h>
 #include <usermedia/error.h>
+#include <usermedia/explain.h>
 #include <usermedia/media_device_info.h>
 #include <usermedia/media_devices.h>
 #include <usermedia/media_stream.h>
