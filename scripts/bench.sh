@@ -1,13 +1,34 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Builds the benchmarks with the `release` preset and runs the SelectSettings benchmark with
-# 10 repetitions, printing mean/median/stddev per benchmark. Fails when the median real time of
+# Builds the benchmarks with the `release` preset and runs them, printing medians.
+#
+#   scripts/bench.sh                 both suites below
+#   scripts/bench.sh select [ARGS]   the SelectSettings benchmark (issue 3)
+#   scripts/bench.sh pipeline [ARGS] the frame pipeline side by side with libyuv, libswscale,
+#                                    GStreamer and the ffmpeg CLI (issue 5)
+#
+# select: 10 repetitions, mean/median/stddev per benchmark; fails when the median real time of
 # any selection benchmark (BM_Select*) is over the bound of issue 3: 50 microseconds for one
-# selection over 8 devices with 200 native modes each. Extra arguments go to the benchmark
-# (e.g. --benchmark_filter=Video). UM_BENCH_BUILD_DIR overrides the build directory (default
-# build/release, the preset's).
+# selection over 8 devices with 200 native modes each.
+#
+# pipeline: pipeline_bench with 5 repetitions, then bench/pipeline_report.py, which times
+# gst-launch-1.0 and ffmpeg on the same generated frames (files written by pipeline_bench
+# --write-inputs) and prints one table of medians and ratios and every goal of issue 5 as met
+# or missed by how much. Missed goals do not fail the script (figures on a shared machine are
+# noisy); errors do. UM_BENCH_FRAMES (default 300) sets the frames per command-line run.
+#
+# ARGS go to the benchmark program (e.g. --benchmark_filter=Video). UM_BENCH_BUILD_DIR overrides
+# the build directory (default build/release, the preset's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+suite=all
+case "${1:-}" in
+select | pipeline)
+    suite=$1
+    shift
+    ;;
+esac
 
 bound_us=50
 build=${UM_BENCH_BUILD_DIR:-build/release}
@@ -17,15 +38,18 @@ cmake --preset release -B "$build" -DUM_BUILD_BENCHMARKS=ON >"$build/configure.l
     cat "$build/configure.log" >&2
     exit 1
 }
-cmake --build "$build" --target select_settings_bench
 
-results="$build/select_settings_bench.json"
-echo "== usermedia: select_settings_bench (10 repetitions; medians are what count) =="
-"$build/bench/select_settings_bench" --benchmark_repetitions=10 \
-    --benchmark_report_aggregates_only=true --benchmark_out="$results" \
-    --benchmark_out_format=json "$@"
+status=0
 
-python3 - "$results" "$bound_us" <<'PY'
+run_select() {
+    cmake --build "$build" --target select_settings_bench
+    local results="$build/select_settings_bench.json"
+    echo "== usermedia: select_settings_bench (10 repetitions; medians are what count) =="
+    "$build/bench/select_settings_bench" --benchmark_repetitions=10 \
+        --benchmark_report_aggregates_only=true --benchmark_out="$results" \
+        --benchmark_out_format=json "$@"
+
+    python3 - "$results" "$bound_us" <<'PY'
 import json
 import sys
 
@@ -56,3 +80,32 @@ for message in failed:
     print(f"bench: FAIL {message}", file=sys.stderr)
 sys.exit(1 if failed else 0)
 PY
+}
+
+run_pipeline() {
+    cmake --build "$build" --target pipeline_bench
+    local frames=${UM_BENCH_FRAMES:-300}
+    local inputs="$build/bench-inputs"
+    local results="$build/pipeline_bench.json"
+    if [[ ! -f "$inputs/.frames-$frames" ]]; then
+        echo "== usermedia: writing $frames generated 1080p frames (YUYV, MJPEG) to $inputs =="
+        rm -rf "$inputs"
+        "$build/bench/pipeline_bench" --write-inputs="$inputs,$frames"
+        touch "$inputs/.frames-$frames"
+    fi
+    echo "== usermedia: pipeline_bench (5 repetitions; medians are what count) =="
+    "$build/bench/pipeline_bench" --benchmark_repetitions=5 \
+        --benchmark_report_aggregates_only=true --benchmark_out="$results" \
+        --benchmark_out_format=json "$@"
+    echo "== usermedia: GStreamer and ffmpeg on the same frames, and the goals of issue 5 =="
+    python3 bench/pipeline_report.py "$results" "$inputs" --frames "$frames" \
+        --base $((frames / 10))
+}
+
+if [[ $suite == all || $suite == select ]]; then
+    run_select "$@" || status=1
+fi
+if [[ $suite == all || $suite == pipeline ]]; then
+    run_pipeline "$@" || status=1
+fi
+exit $status

@@ -22,8 +22,9 @@ constexpr bool isTwoThirds(int srcWidth, int srcHeight, int dstWidth, int dstHei
  * pixels it covers (weights 4, 2, 2, 1 over 9), rounded to nearest.
  *
  * Why not libyuv: it has no 2/3 path and falls back to its general bilinear scaler, about 2x
- * slower than swscale's bilinear for 1080p -> 720p. This is one pass over the source, with the
- * vertical step on whole rows (vectorised) and the horizontal step on 3-pixel groups.
+ * slower than swscale's bilinear for 1080p -> 720p. This is one pass over the source: each
+ * row is filtered horizontally on bytes (pshufb + pmaddubsw on x86), three rows combine into
+ * two output rows, and the division by 9 is a multiply-high.
  * Requires isTwoThirds(srcWidth, srcHeight, dstWidth, dstHeight).
  * Thread: any (pure).
  */
