@@ -94,7 +94,8 @@ run_pipeline() {
         touch "$inputs/.frames-$frames"
     fi
     echo "== usermedia: pipeline_bench (5 repetitions; medians are what count) =="
-    "$build/bench/pipeline_bench" --benchmark_repetitions=5 \
+    # Interleaved repetitions: each ratio compares runs made under the same machine load.
+    "$build/bench/pipeline_bench" --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
         --benchmark_report_aggregates_only=true --benchmark_out="$results" \
         --benchmark_out_format=json "$@"
     echo "== usermedia: GStreamer and ffmpeg on the same frames, and the goals of issue 5 =="
