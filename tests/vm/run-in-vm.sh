@@ -54,10 +54,11 @@ if [[ -z "$version" ]]; then
     echo "SKIP: no readable /boot/vmlinuz-<version> with /lib/modules/<version> (apt-get install linux-image-amd64)"
     exit 77
 fi
-if [[ -z "$busybox" ]] || ! file -L "$busybox" 2>/dev/null | grep -q static; then
+# The initramfs has no libraries for busybox itself: it must be the static build.
+if [[ -z "$busybox" ]] || ldd "$busybox" >/dev/null 2>&1; then
     busybox=/bin/busybox
 fi
-if [[ ! -x "$busybox" ]]; then
+if [[ ! -x "$busybox" ]] || ldd "$busybox" >/dev/null 2>&1; then
     echo "SKIP: busybox (static) is not installed (apt-get install busybox-static)"
     exit 77
 fi
@@ -82,7 +83,7 @@ copy_same_path() {
     mkdir -p "$(dirname "$target")"
     # Links (ld.so, sonames) become plain copies: their targets' paths may differ inside, where
     # /lib is not a link to /usr/lib.
-    if file -L "$source" | grep -q 'ELF'; then
+    if [[ "$(head -c 4 "$source" | tr -d '\0')" == $'\x7fELF' ]]; then
         objcopy --strip-debug "$source" "$target" 2>/dev/null || cp "$source" "$target"
     else
         cp -L "$source" "$target"
