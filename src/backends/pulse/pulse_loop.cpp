@@ -20,6 +20,7 @@ PulseLoop::~PulseLoop()
     if (started_) {
         {
             Lock lock(*this);
+            closing_ = true; // a reconnection timer that fires now must not make a new context
             if (context_) {
                 pa_context_set_state_callback(context_, nullptr, nullptr);
                 pa_context_set_subscribe_callback(context_, nullptr, nullptr);
@@ -101,6 +102,8 @@ void PulseLoop::reconnectLater()
 
 void PulseLoop::reconnectNow()
 {
+    if (closing_)
+        return;
     newContext();
     if (!context_ || pa_context_connect(context_, nullptr, PA_CONTEXT_NOAUTOSPAWN, nullptr) < 0) {
         if (onState_)

@@ -80,6 +80,7 @@ private:
     pa_context* context_ = nullptr;
     std::function<void(pa_context_state_t)> onState_;
     bool started_ = false;
+    bool closing_ = false; // loop thread, or locked
 };
 
 /** A NotReadableError "pulse: <what>: <reason>". */
