@@ -405,6 +405,28 @@ bool JpegDecoder::decodeRaw(PixelBuffer& out, int denominator)
         if (jpeg_read_raw_data(&info, planes.data(), static_cast<JDIMENSION>(rowsPerCall[0])) == 0)
             break; // suspended: cannot happen with an in-memory source
         for (int c = 0; c < 3; ++c) {
+            // Whole bands of dense chroma go through libyuv's SIMD 2:1 box filters; odd edges
+            // (a last odd row or column) take the scalar loop below.
+            const int available = std::min(rowsPerCall[c], sampleHeight[c] - firstRow[c]);
+            const int outFirst = firstRow[c] / yFactor[c];
+            if (yFactor[c] == 2 && available > 0 && available % 2 == 0 &&
+                outFirst + available / 2 <= planeHeight[c]) {
+                std::uint8_t* dst =
+                        planeData[c] + static_cast<std::ptrdiff_t>(outFirst) * planeStride[c];
+                const int stride = static_cast<int>(scratchRowBytes);
+                if (xFactor[c] == 1) {
+                    libyuv::InterpolatePlane(scratchBase[c], 2 * stride, scratchBase[c] + stride,
+                                             2 * stride, dst, planeStride[c], planeWidth[c],
+                                             available / 2, 128);
+                    continue;
+                }
+                if (sampleWidth[c] == 2 * planeWidth[c]) {
+                    libyuv::ScalePlane(scratchBase[c], stride, sampleWidth[c], available, dst,
+                                       planeStride[c], planeWidth[c], available / 2,
+                                       libyuv::kFilterBox);
+                    continue;
+                }
+            }
             for (int r = 0; r < rowsPerCall[c]; r += yFactor[c]) {
                 const int row = firstRow[c] + r;
                 const int outRow = row / yFactor[c];
