@@ -8,6 +8,7 @@
 #   run-in-vm.sh [--module 'NAME[ PARAM=VALUE...]']... [--binary PATH]... [--file PATH]...
 #                [--test NAME=COMMAND]... [--timeout SECONDS] [--memory MB] [--keep DIR]
 #
+# --file copies a file or a whole directory (e.g. /usr/share/alsa for alsa-lib's configuration).
 # A test passes with exit status 0, is skipped with 77, fails otherwise. Exit status: 0 when
 # every test passed (or was skipped), 1 when one failed or the end marker is missing (a crash,
 # a hang), 77 when qemu or the kernel is missing (CTest's SKIP_RETURN_CODE).
@@ -81,6 +82,11 @@ copy_same_path() {
     local target=$root$source
     [[ -e "$target" ]] && return 0
     mkdir -p "$(dirname "$target")"
+    if [[ -d "$source" ]]; then
+        # A directory (e.g. /usr/share/alsa, which alsa-lib reads): all of it, links followed.
+        cp -rL "$source" "$target" 2>/dev/null || true # dangling links are left out
+        return 0
+    fi
     # Links (ld.so, sonames) become plain copies: their targets' paths may differ inside, where
     # /lib is not a link to /usr/lib.
     if [[ "$(head -c 4 "$source" | tr -d '\0')" == $'\x7fELF' ]]; then
