@@ -2,6 +2,7 @@
 // alsa-lib behind the AlsaSys seam.
 #include "backends/alsa/alsa_sys.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -114,6 +115,20 @@ public:
                 pcms.push_back(std::move(pcm));
             }
             snd_ctl_close(ctl);
+        }
+        // A card's PCMs often share one name (snd-aloop: "Loopback PCM" twice): tell them apart
+        // by device number, as `arecord -l` does.
+        std::vector<std::size_t> same(pcms.size(), 0);
+        for (std::size_t i = 0; i < pcms.size(); ++i) {
+            same[i] = static_cast<std::size_t>(
+                    std::count_if(pcms.begin(), pcms.end(), [&](const PcmInfo& other) {
+                        return other.label == pcms[i].label;
+                    }));
+        }
+        for (std::size_t i = 0; i < pcms.size(); ++i) {
+            if (same[i] > 1 && !pcms[i].cardId.empty())
+                pcms[i].label +=
+                        " (device " + pcms[i].name.substr(pcms[i].name.rfind('=') + 1) + ")";
         }
         return pcms;
     }
