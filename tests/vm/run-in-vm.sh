@@ -144,7 +144,8 @@ done
     echo '/bin/busybox --install -s /bin'
     echo 'export PATH=/bin:/usr/bin:/sbin:/usr/sbin HOME=/tmp XDG_CONFIG_HOME=/tmp/config'
     echo 'mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev'
-    echo 'mount -t tmpfs tmpfs /tmp; mkdir -p /tmp/config /dev/shm; mount -t tmpfs tmpfs /dev/shm'
+    # /tmp stays the initramfs's own (writable) directory: binaries built under /tmp live there.
+    echo 'mkdir -p /tmp/config /dev/shm; mount -t tmpfs tmpfs /dev/shm'
     echo 'ln -sf /proc/self/fd /dev/fd 2>/dev/null'
     echo 'echo 1 > /proc/sys/kernel/printk'
     printf '%s' "$insmods"
