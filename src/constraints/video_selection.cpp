@@ -14,7 +14,9 @@
 //   4. native distance: how far the native mode is from the basic set  (Chromium)
 //   5. defaults: device order, native size nearest 640x480, native frame rate nearest 30,
 //      then "none" before "crop-and-scale" (Chromium's defaults)
-//   6. mode order within the device, so that no tie depends on the order of evaluation.
+//   6. the pixel format Chromium's V4L2 capture prefers among modes of equal size and rate
+//      (MJPEG above 640x480, uncompressed formats up to it)
+//   7. mode order within the device, so that no tie depends on the order of evaluation.
 // Most candidates are discarded on lower bounds of that vector (deviceCannotWin, cannotWin,
 // fitnessBound) before their output size is computed, and the most promising mode of each
 // device is evaluated first so that those bounds bite early; this keeps 8 cameras x 200 modes
@@ -371,6 +373,22 @@ CandidateExclusion windowExclusion(const NativeVideoMode& mode, Resize resize,
     return rangeExclusion(miss.constraint, requirementOf(miss.constraint, basic), miss.reach);
 }
 
+// Chromium's choice among native formats of one size and rate (V4L2CaptureDelegate's list of
+// usable FourCCs): MJPEG first when the size exceeds 640x480, where uncompressed frames strain
+// the USB bus; otherwise uncompressed formats, in its order, with MJPEG last. 0 is preferred.
+double formatRank(const NativeVideoMode& mode)
+{
+    static constexpr std::array kUncompressed{
+            NativePixelFormat::I420,  NativePixelFormat::Y16,   NativePixelFormat::YUYV,
+            NativePixelFormat::UYVY,  NativePixelFormat::NV12,  NativePixelFormat::YV12,
+            NativePixelFormat::RGB24, NativePixelFormat::BGR24, NativePixelFormat::BGRA};
+    const bool preferMjpeg = mode.width > kDefaultWidth || mode.height > kDefaultHeight;
+    if (mode.format == NativePixelFormat::MJPEG)
+        return preferMjpeg ? 0.0 : double(kUncompressed.size());
+    const auto it = std::find(kUncompressed.begin(), kUncompressed.end(), mode.format);
+    return double(it - kUncompressed.begin()) + (preferMjpeg ? 1.0 : 0.0);
+}
+
 // Whether a (mode, resize) candidate reaches, on each numeric property, some value that \p set
 // accepts: necessary for satisfying the set (the window only narrows from there), so a
 // candidate that fails it can be ruled out without geometry.
@@ -430,7 +448,7 @@ public:
         for (const auto& set : constraints.advanced)
             advanced_.push_back(prepare(set));
         const std::size_t n = advanced_.size();
-        keySize_ = 2 * n + 7;
+        keySize_ = 2 * n + 8;
         key_.assign(keySize_, 0.0);
         bestKey_.assign(keySize_, fitness::kInfinity);
         satisfied_.assign(n, 0);
@@ -752,8 +770,8 @@ private:
     }
 
     // The key parts that depend only on the native mode: native distance, device order,
-    // defaults (key_[2n+1 .. 2n+4]) and mode order (key_[2n+6]); key_[2n+5] (none before
-    // crop-and-scale) at its best.
+    // defaults (key_[2n+1 .. 2n+4]), format preference and mode order (key_[2n+6 .. 2n+7]);
+    // key_[2n+5] (none before crop-and-scale) at its best.
     void fillModeTail(std::size_t deviceIndex, std::size_t modeIndex)
     {
         const NativeVideoMode& mode = devices_[deviceIndex].modes[modeIndex];
@@ -767,6 +785,7 @@ private:
                 std::clamp(kDefaultFrameRate, mode.minFrameRate, mode.maxFrameRate),
                 kDefaultFrameRate);
         key_[i++] = 0.0;
+        key_[i++] = formatRank(mode);
         key_[i++] = double(modeIndex);
     }
 
@@ -829,8 +848,8 @@ private:
                                                            nativeDistances_[k]
                                                  : fitness::kInfinity;
         }
-        // key_[2n+1 .. 2n+4] and key_[2n+6] (native distance, device, defaults, mode order)
-        // are cannotWin()'s.
+        // key_[2n+1 .. 2n+4] and key_[2n+6 .. 2n+7] (native distance, device, defaults, format
+        // preference, mode order) are cannotWin()'s.
         key_[2 * n + 5] = resize == Resize::None ? 0.0 : 1.0;
         if (!recorder_ && found_ &&
             !fitness::lexicographicallyLess(key_.data(), bestKey_.data(), keySize_))

@@ -85,6 +85,33 @@ const std::vector<VideoSourceCandidate> kOneCamera{fakeCamera("cam0")};
 
 // [select: choose] + [chromium]: without constraints every candidate has fitness 0; Chromium picks
 // the native mode nearest 640x480@30 and keeps its size and rate.
+// [chromium] Among native modes of one size and rate, Chromium's V4L2 capture takes MJPEG above
+// 640x480 (less USB bandwidth) and an uncompressed format up to it, whatever the listing order.
+TEST(SelectVideoSettings, FormatPreferenceFollowsChromiumAmongEqualModes)
+{
+    const auto withFormat = [](NativePixelFormat format, int width, int height) {
+        return NativeVideoMode{format, width, height, 30, 30};
+    };
+    const std::vector<VideoSourceCandidate> cams{
+            camera("cam", {withFormat(NativePixelFormat::MJPEG, 640, 480),
+                           withFormat(NativePixelFormat::YUYV, 640, 480),
+                           withFormat(NativePixelFormat::YUYV, 1280, 720),
+                           withFormat(NativePixelFormat::MJPEG, 1280, 720)})};
+
+    auto small = selectVideoSettings({}, cams);
+    ASSERT_TRUE(small) << small.error().message;
+    EXPECT_EQ(small->nativeMode.format, NativePixelFormat::YUYV);
+    EXPECT_EQ(small->nativeMode.width, 640);
+
+    MediaTrackConstraints hd;
+    hd.width = ConstrainNumber::exactly(1280);
+    hd.height = ConstrainNumber::exactly(720);
+    auto large = selectVideoSettings(hd, cams);
+    ASSERT_TRUE(large) << large.error().message;
+    EXPECT_EQ(large->nativeMode.format, NativePixelFormat::MJPEG);
+    EXPECT_EQ(large->nativeMode.width, 1280);
+}
+
 TEST(SelectVideoSettings, NoConstraintsGiveNativeModeNearest640x480)
 {
     const VideoSelection s = select({}, kOneCamera);
