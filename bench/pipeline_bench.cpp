@@ -202,7 +202,7 @@ void runPipeline(benchmark::State& state, NativePixelFormat format,
     pipeline.feed(input); // warm-up: pools and decoder memory
     for (auto _ : state)
         pipeline.feed(input);
-    if (pipeline.delivered() != state.iterations() + 1)
+    if (pipeline.delivered() != static_cast<std::uint64_t>(state.iterations()) + 1)
         state.SkipWithError("frames were not delivered");
 }
 
