@@ -108,6 +108,50 @@ TEST_F(CliTest, DevicesJsonListsTheDefaultFakeDevicesInSpecKeyOrder)
     EXPECT_EQ(devices[0]["groupId"], devices[1]["groupId"]);
 }
 
+TEST_F(CliTest, DevicesListsNativeModesOnRequest)
+{
+    const std::string file = writeFile("modes.json", R"({"devices": [
+        {"kind": "videoinput", "id": "cam", "label": "Camera",
+         "modes": [{"format": "yuyv", "width": 320, "height": 240, "frameRate": 30},
+                   {"format": "mjpeg", "width": 1280, "height": 720, "frameRate": 15}]},
+        {"kind": "audioinput", "id": "mic", "label": "Microphone",
+         "modes": [{"sampleRate": 44100, "channels": 2}]}]})");
+    const auto text = usermedia({"devices", "--fake-devices", file, "--allow", "--modes"}, kQuick);
+    ASSERT_EQ(text.exitCode, 0) << describe(text);
+    const auto camera = text.out.find("Camera");
+    const auto mjpeg = text.out.find("1280x720 mjpeg @ 15 fps");
+    const auto yuyv = text.out.find("320x240 yuyv @ 30 fps");
+    const auto microphone = text.out.find("Microphone");
+    const auto audio = text.out.find("44100 Hz 2ch 16 bit");
+    ASSERT_NE(yuyv, std::string::npos) << text.out;
+    ASSERT_NE(audio, std::string::npos) << text.out;
+    // Under their device, formats in name order.
+    EXPECT_LT(camera, mjpeg);
+    EXPECT_LT(mjpeg, yuyv);
+    EXPECT_LT(yuyv, microphone);
+    EXPECT_LT(microphone, audio);
+
+    const auto listed =
+            usermedia({"devices", "--fake-devices", file, "--allow", "--modes", "--json"}, kQuick);
+    ASSERT_EQ(listed.exitCode, 0) << describe(listed);
+    const auto devices = nlohmann::json::parse(listed.out);
+    ASSERT_EQ(devices.size(), 2U);
+    ASSERT_EQ(devices[0]["modes"].size(), 2U) << listed.out;
+    EXPECT_EQ(devices[0]["modes"][1],
+              nlohmann::json::parse(R"({"format": "yuyv", "width": 320, "height": 240,
+                                        "frameRate": {"min": 30.0, "max": 30.0}})"));
+    ASSERT_EQ(devices[1]["modes"].size(), 1U) << listed.out;
+    EXPECT_EQ(devices[1]["modes"][0]["sampleRate"], 44100);
+    EXPECT_EQ(devices[1]["modes"][0]["channelCount"], 2);
+
+    // Without permission the devices are hidden, and so are their modes.
+    const auto denied =
+            usermedia({"devices", "--fake-devices", file, "--deny", "--modes", "--json"}, kQuick);
+    ASSERT_EQ(denied.exitCode, 0) << describe(denied);
+    for (const auto& device : nlohmann::json::parse(denied.out))
+        EXPECT_FALSE(device.contains("modes")) << denied.out;
+}
+
 TEST_F(CliTest, DevicesReadsAFakeDeviceFile)
 {
     const std::string file = writeFile("devices.json", R"({"devices": [

@@ -1,12 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Inside the vivid VM: `usermedia devices` lists the vivid cameras, `probe --explain` shows their
-# modes, and `usermedia capture` from one writes a correct Y4M (header, frame count, frame size).
+# Inside the vivid VM: `usermedia devices` lists the vivid cameras, `devices --modes` and
+# `probe --explain` show their modes, and `usermedia capture` from one writes a correct Y4M
+# (header, frame count, frame size).
 set -e
 um=$1
 out=$("$um" devices --allow)
 echo "$out"
 test "$(echo "$out" | grep -c '^videoinput *vivid')" -eq 2
+# vivid offers YUYV at 320x180 among many modes; each mode is an indented line.
+modes=$("$um" devices --allow --modes)
+echo "$modes" | head -12
+echo "$modes" | grep -q '^ *320x180 yuyv @ '
+test "$(echo "$modes" | grep -c '^ ')" -gt 20
 explain=$("$um" probe --allow --explain --video 320x180)
 echo "$explain" | head -20
 echo "$explain" | grep -qi 'yuyv'

@@ -19,6 +19,7 @@ struct DevicesCommand
 {
     CommonOptions common;
     bool json = false;
+    bool modes = false;
 };
 
 struct ProbeCommand

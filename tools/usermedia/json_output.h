@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <usermedia/error.h>
+#include <usermedia/explain.h>
 #include <usermedia/media_device_info.h>
 #include <usermedia/settings.h>
 
@@ -23,6 +24,21 @@ OrderedJson settingsJson(const MediaTrackSettings& settings);
 
 /** \brief `{"name", "constraint", "message"}`; constraint is null when the error names none. */
 OrderedJson errorJson(const Error& error);
+
+/** \brief A number for a terminal, without float noise: 1.33333, 30, 0.01. */
+std::string number(double value);
+
+/** \brief Whether \p mode is a camera mode (it has a pixel format). */
+bool isVideo(const NativeModeInfo& mode);
+
+/** \brief "3840x2160 i420 @ 20 fps" (a range as "1-30 fps") or "48000 Hz 2ch 16 bit". */
+std::string modeText(const NativeModeInfo& mode);
+
+/**
+ * \brief `{"format", "width", "height", "frameRate": {"min", "max"}}` for a camera mode,
+ * `{"sampleRate", "channelCount", "sampleSize", "latency"}` for a microphone mode.
+ */
+OrderedJson modeJson(const NativeModeInfo& mode);
 
 /**
  * \brief The settings for a terminal: "width=640 height=480 frameRate=30 ...", the members of

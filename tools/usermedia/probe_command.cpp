@@ -61,33 +61,6 @@ std::size_t explainLimit(const std::string& value)
     return static_cast<std::size_t>(std::stoul(value)); // validated when parsed
 }
 
-std::string number(double value)
-{
-    char text[32];
-    (void)std::snprintf(text, sizeof text, "%.6g", value);
-    return text;
-}
-
-bool isVideo(const NativeModeInfo& mode)
-{
-    return !mode.format.empty();
-}
-
-// "3840x2160 i420 @ 20 fps" or "48000 Hz 2ch 16 bit".
-std::string modeText(const NativeModeInfo& mode)
-{
-    if (isVideo(mode)) {
-        const std::string rate =
-                mode.minFrameRate == mode.maxFrameRate
-                        ? number(mode.maxFrameRate)
-                        : number(mode.minFrameRate) + "-" + number(mode.maxFrameRate);
-        return std::to_string(mode.width) + "x" + std::to_string(mode.height) + " " + mode.format +
-               " @ " + rate + " fps";
-    }
-    return std::to_string(mode.sampleRate) + " Hz " + std::to_string(mode.channelCount) + "ch " +
-           std::to_string(mode.sampleSize) + " bit";
-}
-
 // The short form of a candidate's settings for the table: "640x480 @ 20 fps" or "48000 Hz 1ch
 // ec=on agc=on ns=on".
 std::string outcomeText(const MediaTrackSettings& s)
@@ -212,23 +185,6 @@ void printExplanation(std::string_view kind, const SelectionExplanation& e, cons
         for (const auto& alternative : e.alternatives)
             std::cout << "    - " << withLabels(alternative, labels) << '\n';
     }
-}
-
-OrderedJson modeJson(const NativeModeInfo& mode)
-{
-    OrderedJson json;
-    if (isVideo(mode)) {
-        json["format"] = mode.format;
-        json["width"] = mode.width;
-        json["height"] = mode.height;
-        json["frameRate"] = {{"min", mode.minFrameRate}, {"max", mode.maxFrameRate}};
-    } else {
-        json["sampleRate"] = mode.sampleRate;
-        json["channelCount"] = mode.channelCount;
-        json["sampleSize"] = mode.sampleSize;
-        json["latency"] = mode.latency;
-    }
-    return json;
 }
 
 OrderedJson candidateJson(const CandidateReport& c)
