@@ -115,7 +115,15 @@ std::string toJson(const MediaDeviceInfo& info)
 
 std::string_view toString(VideoPixelFormat format)
 {
-    return format == VideoPixelFormat::NV12 ? "NV12" : "I420";
+    switch (format) {
+    case VideoPixelFormat::I420:
+        break;
+    case VideoPixelFormat::NV12:
+        return "NV12";
+    case VideoPixelFormat::Native:
+        return "native";
+    }
+    return "I420";
 }
 
 std::string_view toString(SampleFormat format)
