@@ -17,6 +17,7 @@
 
 #include "e2e/e2e_fixture.h"
 #include "integration/pulse/pulse_daemon.h"
+#include "unit/audio/signals.h"
 
 namespace usermedia::testing {
 namespace {
@@ -102,35 +103,8 @@ private:
     int count_ = 0;
 };
 
-// Frequency from rising zero crossings (linearly interpolated) of channel 0.
-double frequency(const std::vector<float>& samples, int channels, int rate)
-{
-    double first = -1;
-    double last = -1;
-    int crossings = 0;
-    const std::size_t frames = samples.size() / channels;
-    for (std::size_t i = 1; i < frames; ++i) {
-        const float a = samples[(i - 1) * channels];
-        const float b = samples[i * channels];
-        if (a < 0 && b >= 0) {
-            const double at = static_cast<double>(i - 1) + a / (a - b);
-            if (first < 0)
-                first = at;
-            else
-                ++crossings;
-            last = at;
-        }
-    }
-    return crossings > 0 ? crossings * rate / (last - first) : 0.0;
-}
-
-double rms(const std::vector<float>& samples)
-{
-    double sum = 0;
-    for (const float s : samples)
-        sum += static_cast<double>(s) * s;
-    return samples.empty() ? 0.0 : std::sqrt(sum / static_cast<double>(samples.size()));
-}
+using audio::testing::frequency;
+using audio::testing::rms;
 
 class PulseCaptureTest : public ::testing::Test
 {
