@@ -77,7 +77,8 @@ public:
     bool muted() const;
     MediaStreamTrackState readyState() const;
     /** \brief Ends the track (no `ended` event, as the spec says); releases the device when
-     *  no other track uses it. Idempotent. */
+     *  no other track uses it. Idempotent. After it returns no sink of the track is running or
+     *  will run (a sink may stop its own track). */
     void stop();
     /** \brief A new, independent track on the same source with the same constraints. */
     MediaStreamTrack clone() const;

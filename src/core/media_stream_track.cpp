@@ -91,10 +91,18 @@ std::shared_ptr<CaptureSource> TrackImpl::source() const
 void TrackImpl::stop()
 {
     std::shared_ptr<CaptureSource> source;
+    std::vector<std::shared_ptr<Sink>> sinks;
     {
         std::lock_guard lock(mutex_);
         state_ = MediaStreamTrackState::Ended;
         source = std::move(source_);
+        sinks = sinks_;
+    }
+    // As removeSink(): once stop() returns no sink is running or will run, so whatever the
+    // sinks refer to may go (a sink that stops its own track holds only its own lock).
+    for (const auto& sink : sinks) {
+        std::lock_guard callLock(sink->callMutex);
+        sink->removed = true;
     }
     if (source) {
         source->detach(this);

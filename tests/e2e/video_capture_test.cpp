@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // End to end: fake cameras through the public API, paced by the manual clock.
+#include <atomic>
 #include <chrono>
+#include <thread>
 
 #include "backends/fake/test_pattern.h"
 
@@ -180,6 +182,32 @@ TEST_F(VideoCaptureTest, RemovedSinkIsNotCalledAgain)
     clock_->advance(milliseconds(500));
     EXPECT_EQ(frames.size(), before);
     EXPECT_EQ(track.addAudioSink([](const AudioBuffer&) {}), 0U) << "audio sink on a video track";
+}
+
+// A sink may refer to objects that go away once the track is stopped: stop() must not return
+// while one of its sink calls is still running.
+TEST_F(VideoCaptureTest, StopWaitsForASinkCallInFlight)
+{
+    auto devices = makeDevices();
+    auto track = open(devices, R"({"video": true})").getVideoTracks().at(0);
+    std::atomic<bool> entered{false};
+    std::atomic<bool> finished{false};
+    track.addVideoSink([&](const VideoFrame&) {
+        if (entered.exchange(true))
+            return;
+        // Still running when stop() begins: wait for the track to end, then take a while.
+        while (track.readyState() != MediaStreamTrackState::Ended)
+            std::this_thread::yield();
+        for (int i = 0; i < 2000; ++i)
+            std::this_thread::yield();
+        finished = true;
+    });
+    std::thread driver([&] { clock_->advance(milliseconds(100)); });
+    while (!entered)
+        std::this_thread::yield();
+    track.stop();
+    EXPECT_TRUE(finished) << "stop() returned while a sink call was running";
+    driver.join();
 }
 
 TEST_F(VideoCaptureTest, FlashAppearsInTheFirstTenthOfEachSecond)

@@ -190,13 +190,14 @@ struct Expected
 // the 0.5 amplitude PulseAudio's sine generators use.
 void captureOneSecond(MediaDevices& devices, const std::string& constraints, const Expected& want)
 {
+    // Declared first, so that they outlive the devices and tracks whose callbacks use them.
+    ChunkWaiter waiter;
     auto stream = await(devices.getUserMedia(constraints));
     ASSERT_TRUE(stream.has_value()) << stream.error().toString();
     auto track = stream->getAudioTracks().at(0);
     const auto settings = track.getSettings();
     EXPECT_EQ(settings.sampleRate, want.rate);
     EXPECT_EQ(settings.channelCount, want.channels);
-    ChunkWaiter waiter;
     track.addAudioSink([&](const AudioBuffer& b) { waiter.add(b); });
     std::size_t skip = static_cast<std::size_t>(want.skip);
     if (want.afterStart) {
@@ -298,6 +299,8 @@ TEST_F(PulseCaptureTest, CapturesTheDefaultSourceWithServerSideConversion)
 // the tone comes through unchanged.
 TEST_F(PulseCaptureTest, ProcessingIsAppliedAndApplyConstraintsSwitchesItOff)
 {
+    // Declared first, so that they outlive the devices and tracks whose callbacks use them.
+    ChunkWaiter waiter;
     auto devices = makeDevices();
     auto stream = await(devices.getUserMedia(R"({"audio": {"sampleRate": 48000}})"));
     ASSERT_TRUE(stream.has_value()) << stream.error().toString();
@@ -306,7 +309,6 @@ TEST_F(PulseCaptureTest, ProcessingIsAppliedAndApplyConstraintsSwitchesItOff)
     EXPECT_EQ(settings.echoCancellation, true);
     EXPECT_EQ(settings.noiseSuppression, true);
     EXPECT_EQ(settings.autoGainControl, true);
-    ChunkWaiter waiter;
     track.addAudioSink([&](const AudioBuffer& b) { waiter.add(b); });
     // The sine source sends 2 s at a time: 3 s of chunks, the last 100 measured.
     auto chunks = waiter.waitFor(300);
@@ -333,33 +335,38 @@ TEST_F(PulseCaptureTest, ProcessingIsAppliedAndApplyConstraintsSwitchesItOff)
                 processedDb, rms(raw));
     EXPECT_LT(processedDb, -6.0);
     EXPECT_NEAR(rms(raw), 0.5 / std::sqrt(2.0), 0.02);
+    track.stop();
 }
 
 TEST_F(PulseCaptureTest, LatencyBecomesTheFragmentSize)
 {
+    // Declared first, so that they outlive the devices and tracks whose callbacks use them.
+    ChunkWaiter waiter;
     auto devices = makeDevices();
     auto stream = await(devices.getUserMedia(R"({"audio": {"latency": {"exact": 0.05}}})"));
     ASSERT_TRUE(stream.has_value()) << stream.error().toString();
     auto track = stream->getAudioTracks().at(0);
     EXPECT_EQ(track.getSettings().latency, 0.05);
-    ChunkWaiter waiter;
     track.addAudioSink([&](const AudioBuffer& b) { waiter.add(b); });
     EXPECT_GE(waiter.waitFor(20).size(), 20U);
+    track.stop(); // after it returns no sink call is running: waiter may go
 }
 
 TEST_F(PulseCaptureTest, DaemonDeathEndsTheTrack)
 {
+    // Declared first, so that they outlive the devices and tracks whose callbacks use them.
+    EventCounter ended;
+    ChunkWaiter waiter;
+    EventCounter changed;
+    ChunkWaiter more;
     auto devices = makeDevices();
     auto stream = await(devices.getUserMedia(R"({"audio": true})"));
     ASSERT_TRUE(stream.has_value()) << stream.error().toString();
     auto track = stream->getAudioTracks().at(0);
-    EventCounter ended;
     track.addEventListener("ended", [&] { ended.fire(); });
-    ChunkWaiter waiter;
     track.addAudioSink([&](const AudioBuffer& b) { waiter.add(b); });
     ASSERT_GE(waiter.waitFor(5).size(), 5U);
 
-    EventCounter changed;
     devices.addEventListener("devicechange", [&] { changed.fire(); });
     daemon_.stop(SIGKILL);
     EXPECT_TRUE(ended.waitFor(1));
@@ -375,15 +382,18 @@ TEST_F(PulseCaptureTest, DaemonDeathEndsTheTrack)
     EXPECT_EQ(idOf(devices, "Sine source at 440 Hz").empty(), false);
     auto again = await(devices.getUserMedia(R"({"audio": true})"));
     ASSERT_TRUE(again.has_value()) << again.error().toString();
-    ChunkWaiter more;
-    again->getAudioTracks().at(0).addAudioSink([&](const AudioBuffer& b) { more.add(b); });
+    auto againTrack = again->getAudioTracks().at(0);
+    againTrack.addAudioSink([&](const AudioBuffer& b) { more.add(b); });
     EXPECT_GE(more.waitFor(5).size(), 5U);
+    againTrack.stop();
+    track.stop();
 }
 
 TEST_F(PulseCaptureTest, LoadingAndUnloadingAModuleFiresDevicechange)
 {
-    auto devices = makeDevices();
+    // Declared first, so that they outlive the devices and tracks whose callbacks use them.
     EventCounter changed;
+    auto devices = makeDevices();
     devices.addEventListener("devicechange", [&] { changed.fire(); });
     const std::string module = daemon_.pactl(
             "load-module module-null-sink sink_name=hot sink_properties=device.description=Hot");
@@ -400,6 +410,8 @@ TEST_F(PulseCaptureTest, LoadingAndUnloadingAModuleFiresDevicechange)
 
 TEST_F(PulseCaptureTest, UnloadingTheCapturedSourceEndsTheTrack)
 {
+    // Declared first, so that they outlive the devices and tracks whose callbacks use them.
+    EventCounter ended;
     auto devices = makeDevices();
     const std::string module =
             daemon_.pactl("load-module module-sine-source source_name=extra frequency=1000 "
@@ -411,7 +423,6 @@ TEST_F(PulseCaptureTest, UnloadingTheCapturedSourceEndsTheTrack)
             await(devices.getUserMedia(R"({"audio": {"deviceId": {"exact": ")" + id + R"("}}})"));
     ASSERT_TRUE(stream.has_value()) << stream.error().toString();
     auto track = stream->getAudioTracks().at(0);
-    EventCounter ended;
     track.addEventListener("ended", [&] { ended.fire(); });
     daemon_.pactl("unload-module " + module);
     EXPECT_TRUE(ended.waitFor(1));
