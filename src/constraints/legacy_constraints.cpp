@@ -138,6 +138,8 @@ Result<void> applyLegacyMember(MediaTrackConstraintSet& set, const std::string& 
     // program relying on a mandatory constraint must not be handed a device that ignores it.
     if (section == Section::Optional)
         return {};
+    if (name.empty()) // no constraint to name: malformed rather than unsatisfiable
+        return Error{ErrorName::TypeError, path + ": a constraint name must not be empty", {}, 0};
     return Error{ErrorName::OverconstrainedError,
                  path + ": unknown mandatory constraint \"" + name +
                          "\"; every mandatory constraint must be satisfied (move it to "

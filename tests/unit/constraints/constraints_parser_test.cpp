@@ -236,6 +236,10 @@ TEST(ConstraintsParser, LegacyUnknownMandatoryNameIsOverconstrained)
         EXPECT_NE(parsed.error().message.find("mandatory.bogusKey"), std::string::npos)
                 << parsed.error().message;
     }
+    // An empty name is no constraint at all (found by the fuzzer).
+    auto empty = parseMediaStreamConstraints(R"({"audio": {"mandatory": {"": 1}}})");
+    ASSERT_FALSE(empty);
+    EXPECT_EQ(empty.error().name, ErrorName::TypeError);
 }
 
 TEST(ConstraintsParser, LegacyErrorsNameTheMember)

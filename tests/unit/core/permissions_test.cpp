@@ -4,6 +4,7 @@
 // stores, and the per-origin salted device ids.
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -253,17 +254,18 @@ TEST_F(PermissionsTest, ATimedOutOrAbandonedPromptIsToldToWithdraw)
         pending = request.cancellation;
         askedAgain.notify();
     };
-    Signal abandoned;
+    // Shared with the callback: the test may return while notify() is still unlocking.
+    auto abandoned = std::make_shared<Signal>();
     {
         auto devices = std::move(MediaDevices::create(options)).value();
         auto promise = devices.getUserMedia(R"({"video": true})");
         ASSERT_TRUE(askedAgain.wait());
         ASSERT_NE(pending, nullptr);
         EXPECT_FALSE(pending->cancelled());
-        pending->onCancel([&abandoned] { abandoned.notify(); });
+        pending->onCancel([abandoned] { abandoned->notify(); });
     }
     // The context ends once its control thread lets go of it, which may be a little later.
-    ASSERT_TRUE(abandoned.wait()) << "the question outlived its context";
+    ASSERT_TRUE(abandoned->wait()) << "the question outlived its context";
     EXPECT_TRUE(pending->cancelled());
 }
 
