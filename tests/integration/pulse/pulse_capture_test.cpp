@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -357,7 +358,8 @@ TEST_F(PulseCaptureTest, DaemonDeathEndsTheTrack)
     // Declared first, so that they outlive the devices and tracks whose callbacks use them.
     EventCounter ended;
     ChunkWaiter waiter;
-    EventCounter changed;
+    // Shared with the listener: devicechange may still fire while the daemon stops in TearDown.
+    auto changed = std::make_shared<EventCounter>();
     ChunkWaiter more;
     auto devices = makeDevices();
     auto stream = await(devices.getUserMedia(R"({"audio": true})"));
@@ -367,18 +369,18 @@ TEST_F(PulseCaptureTest, DaemonDeathEndsTheTrack)
     track.addAudioSink([&](const AudioBuffer& b) { waiter.add(b); });
     ASSERT_GE(waiter.waitFor(5).size(), 5U);
 
-    devices.addEventListener("devicechange", [&] { changed.fire(); });
+    devices.addEventListener("devicechange", [changed] { changed->fire(); });
     daemon_.stop(SIGKILL);
     EXPECT_TRUE(ended.waitFor(1));
     EXPECT_EQ(track.readyState(), MediaStreamTrackState::Ended);
     // The backend saw its sources go away...
-    EXPECT_TRUE(changed.waitFor(1));
+    EXPECT_TRUE(changed->waitFor(1));
     EXPECT_TRUE(microphones(devices).empty() ||
                 microphones(devices).front().label.rfind("Default - Sine", 0) != 0);
 
     // ...and picks up a new server on the same socket when it comes back.
     ASSERT_EQ(daemon_.start(), "");
-    EXPECT_TRUE(changed.waitFor(2));
+    EXPECT_TRUE(changed->waitFor(2));
     EXPECT_EQ(idOf(devices, "Sine source at 440 Hz").empty(), false);
     auto again = await(devices.getUserMedia(R"({"audio": true})"));
     ASSERT_TRUE(again.has_value()) << again.error().toString();
@@ -392,18 +394,19 @@ TEST_F(PulseCaptureTest, DaemonDeathEndsTheTrack)
 TEST_F(PulseCaptureTest, LoadingAndUnloadingAModuleFiresDevicechange)
 {
     // Declared first, so that they outlive the devices and tracks whose callbacks use them.
-    EventCounter changed;
+    // Shared with the listener: devicechange may still fire while the daemon stops in TearDown.
+    auto changed = std::make_shared<EventCounter>();
     auto devices = makeDevices();
-    devices.addEventListener("devicechange", [&] { changed.fire(); });
+    devices.addEventListener("devicechange", [changed] { changed->fire(); });
     const std::string module = daemon_.pactl(
             "load-module module-null-sink sink_name=hot sink_properties=device.description=Hot");
     ASSERT_FALSE(module.empty());
-    ASSERT_TRUE(changed.waitFor(1));
+    ASSERT_TRUE(changed->waitFor(1));
     EXPECT_FALSE(idOf(devices, "Monitor of Hot").empty());
     const int before = static_cast<int>(microphones(devices).size());
 
     daemon_.pactl("unload-module " + module);
-    ASSERT_TRUE(changed.waitFor(2));
+    ASSERT_TRUE(changed->waitFor(2));
     EXPECT_TRUE(idOf(devices, "Monitor of Hot").empty());
     EXPECT_EQ(static_cast<int>(microphones(devices).size()), before - 1);
 }
