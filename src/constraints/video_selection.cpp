@@ -452,7 +452,6 @@ public:
         key_.assign(keySize_, 0.0);
         bestKey_.assign(keySize_, fitness::kInfinity);
         satisfied_.assign(n, 0);
-        reachable_.assign(n, 0);
         nativeDistances_.assign(n, 0.0);
         deviceAllows_.assign(n, 0);
         deviceFitness_.assign(n, 0.0);
@@ -751,7 +750,6 @@ private:
         const std::size_t n = advanced_.size();
         for (std::size_t k = 0; k < n; ++k) {
             const bool reachable = deviceAllows_[k] != 0 && modeReaches(advanced_[k], mode);
-            reachable_[k] = reachable ? 1 : 0;
             if (const int order = compareWithBest(k, reachable ? 0.0 : 1.0))
                 return order > 0;
         }
@@ -759,7 +757,9 @@ private:
         if (const int order = compareWithBest(n, basicBound))
             return order > 0;
         for (std::size_t k = 0; k < n; ++k) {
-            const double bound = reachable_[k] != 0
+            // Position k tied with the best: the set is unreachable here exactly when the best
+            // does not satisfy it either (see keyBoundLoses()).
+            const double bound = bestKey_[k] == 0.0
                                          ? deviceFitness_[k] + leastResizeFitness(advanced_[k]) +
                                                    nativeDistance(advanced_[k], mode)
                                          : fitness::kInfinity;
@@ -1161,8 +1161,6 @@ private:
     std::vector<double> key_;
     std::vector<double> bestKey_;
     std::vector<char> satisfied_;
-    std::vector<char>
-            reachable_; // prefixDecides(): per advanced set, whether the mode can reach it
     std::vector<double> nativeDistances_;
     // Per device: not computed yet, or its envelope (none without a usable mode).
     mutable std::vector<std::optional<std::optional<NativeVideoMode>>> envelopes_;
