@@ -264,7 +264,7 @@ void CaptureSource::onAudioChunk(const NativeAudioChunk& chunk)
     snapshotTracks();
     // Read per chunk, so applyConstraints() takes effect at the next one.
     for (const auto& track : scratch_)
-        track->deliverAudio(chunk, audioChains_.variant(track->processing()));
+        track->deliverAudio(audioChains_.variant(track->audioVariant()));
     scratch_.clear();
 }
 

@@ -152,7 +152,7 @@ private:
     std::shared_ptr<NativeBytesPool> nativePool_;
     std::vector<std::shared_ptr<TrackImpl>> scratch_;
     std::shared_ptr<ObjectPool<std::vector<float>>> audioPool_;
-    // echoCancellation/noiseSuppression/autoGainControl: one processor per combination in use.
+    // What the tracks hear: one chain per distinct sample rate, channel count and processing.
     audio::AudioChains audioChains_;
     std::uint64_t undecodableFrames_ = 0;
 };

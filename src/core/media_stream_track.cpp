@@ -6,6 +6,7 @@
 
 #include "base/random_id.h"
 #include "core/track_impl.h"
+#include "pipeline/audio/sample_convert.h"
 #include "pipeline/convert.h"
 
 namespace usermedia {
@@ -24,18 +25,27 @@ std::shared_ptr<TrackImpl> TrackImpl::create(std::shared_ptr<TrackHost> host,
 }
 
 namespace {
-unsigned processingBits(const MediaTrackSettings& s)
+// The audio variant in one word, so the capture thread reads it without a lock: three switch
+// bits, then the channel count (8 bits), then the sample rate.
+std::uint64_t packAudioVariant(const MediaTrackSettings& s)
 {
+    const auto channels =
+            static_cast<std::uint64_t>(std::clamp(s.channelCount.value_or(0), 0, 255));
+    const auto rate = static_cast<std::uint64_t>(std::max(s.sampleRate.value_or(0), 0));
     return (s.echoCancellation.value_or(false) ? 1U : 0U) |
            (s.noiseSuppression.value_or(false) ? 2U : 0U) |
-           (s.autoGainControl.value_or(false) ? 4U : 0U);
+           (s.autoGainControl.value_or(false) ? 4U : 0U) | (channels << 3U) | (rate << 11U);
 }
 } // namespace
 
-audio::ProcessingConfig TrackImpl::processing() const
+audio::AudioVariantKey TrackImpl::audioVariant() const
 {
-    const unsigned bits = processing_.load();
-    return {(bits & 1U) != 0, (bits & 2U) != 0, (bits & 4U) != 0};
+    const std::uint64_t bits = audioVariant_.load();
+    audio::AudioVariantKey key;
+    key.processing = {(bits & 1U) != 0, (bits & 2U) != 0, (bits & 4U) != 0};
+    key.channels = static_cast<int>((bits >> 3U) & 0xFFU);
+    key.sampleRate = static_cast<int>(bits >> 11U);
+    return key;
 }
 
 TrackImpl::Impl(std::shared_ptr<TrackHost> host, std::shared_ptr<CaptureSource> source, Init init)
@@ -46,7 +56,7 @@ TrackImpl::Impl(std::shared_ptr<TrackHost> host, std::shared_ptr<CaptureSource> 
       settings_(init_.settings),
       constraints_(init_.constraints)
 {
-    processing_.store(processingBits(settings_));
+    audioVariant_.store(packAudioVariant(settings_));
 }
 
 TrackImpl::~Impl()
@@ -137,7 +147,7 @@ void TrackImpl::update(MediaTrackSettings settings, MediaTrackConstraints constr
     std::lock_guard lock(mutex_);
     settings_ = std::move(settings);
     constraints_ = std::move(constraints);
-    processing_.store(processingBits(settings_));
+    audioVariant_.store(packAudioVariant(settings_));
     // A new frame rate starts a new decimation grid; the capture thread resets it.
     regrid_.store(true);
 }
@@ -437,11 +447,11 @@ void TrackImpl::deliverVideo(const NativeVideoFrame& frame, FrameVariants& varia
     countDelivery(frame.timestamp, frame.frameNumber);
 }
 
-void TrackImpl::deliverAudio(const NativeAudioChunk& chunk,
-                             const std::shared_ptr<std::vector<float>>& samples)
+void TrackImpl::deliverAudio(const audio::AudioVariantChunk& chunk)
 {
     if (readyState() != MediaStreamTrackState::Live)
         return;
+    const std::shared_ptr<std::vector<float>>& samples = chunk.samples;
     std::shared_ptr<std::vector<float>> data = samples;
     if (!enabled()) {
         // Disabled tracks deliver silence (spec: "enabled").
@@ -469,10 +479,7 @@ void TrackImpl::deliverAudio(const NativeAudioChunk& chunk,
                             [] { return std::make_unique<std::vector<std::int16_t>>(); });
                 s16 = s16Pool_->acquire();
                 s16->resize(data->size());
-                for (std::size_t i = 0; i < data->size(); ++i) {
-                    const float clamped = std::clamp((*data)[i], -1.0F, 1.0F);
-                    (*s16)[i] = static_cast<std::int16_t>(std::lround(clamped * 32767.0F));
-                }
+                audio::toS16(*data, s16->data());
             }
             init.data = s16->data();
             owner = s16;

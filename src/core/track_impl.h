@@ -14,7 +14,7 @@
 
 #include "core/capture_source.h"
 #include "core/track_host.h"
-#include "pipeline/audio/audio_processor.h"
+#include "pipeline/audio/audio_chains.h"
 #include "pipeline/object_pool.h"
 
 namespace usermedia {
@@ -55,8 +55,11 @@ public:
     /** The source, or nullptr once the track ended. */
     std::shared_ptr<CaptureSource> source() const;
     const std::shared_ptr<TrackHost>& host() const { return host_; }
-    /** The audio processing the settings ask for. Thread: any (the capture thread reads it). */
-    audio::ProcessingConfig processing() const;
+    /**
+     * What the settings ask of the source's audio: processing switches, sample rate and channel
+     * count. Thread: any (the capture thread reads it per chunk).
+     */
+    audio::AudioVariantKey audioVariant() const;
 
     void stop();
     std::shared_ptr<Impl> clone();
@@ -83,8 +86,8 @@ public:
      */
     std::pair<int, int> wantedVideoSize(int nativeWidth, int nativeHeight) const;
     void deliverVideo(const NativeVideoFrame& frame, FrameVariants& variants);
-    void deliverAudio(const NativeAudioChunk& chunk,
-                      const std::shared_ptr<std::vector<float>>& samples);
+    /** Delivers \p chunk, the variant audioVariant() asked for. Thread: the capture thread. */
+    void deliverAudio(const audio::AudioVariantChunk& chunk);
 
 private:
     struct Sink
@@ -131,7 +134,7 @@ private:
     std::atomic<bool> regrid_{false}; // set by update(), consumed by the capture thread
     // echoCancellation | noiseSuppression << 1 | autoGainControl << 2, from the settings; set
     // with them, read per audio chunk without copying the settings.
-    std::atomic<unsigned> processing_{0};
+    std::atomic<std::uint64_t> audioVariant_{0};
 
     // Capture thread only.
     std::vector<std::shared_ptr<Sink>> sinkScratch_;

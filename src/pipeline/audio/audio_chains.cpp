@@ -3,95 +3,165 @@
 
 #include <algorithm>
 
+#include "pipeline/audio/sample_convert.h"
+
 namespace usermedia::audio {
 
 namespace {
+
+// The rate the processing runs at when the output rate is not one of the library's.
 constexpr int kProcessingRate = 48000;
+
+// \p frames at \p from Hz, counted at \p to Hz (rounded down). No overflow below 2^45 frames.
+std::uint64_t rescaled(std::uint64_t frames, int from, int to)
+{
+    return frames * static_cast<std::uint64_t>(to) / static_cast<std::uint64_t>(from);
+}
+
+std::chrono::nanoseconds durationOf(std::uint64_t frames, int rate)
+{
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(rescaled(frames, rate, 1000000000)));
+}
+
 } // namespace
 
-ProcessingChain::ProcessingChain(int sampleRate, int channels, const ProcessingConfig& config)
-    : rate_(sampleRate),
-      channels_(channels)
+VariantChain::VariantChain(int inRate, int inChannels, const AudioVariantKey& key)
+    : inRate_(inRate),
+      inChannels_(inChannels),
+      key_(key)
 {
-    if (AudioProcessor::supportsRate(sampleRate)) {
-        processor_ = AudioProcessor::create(sampleRate, channels, config);
-        return;
+    int stageRate = key.sampleRate;
+    if (key.processing.any() && !AudioProcessor::supportsRate(stageRate))
+        stageRate = kProcessingRate;
+    if (inRate != stageRate) {
+        up_ = Resampler::create(inRate, stageRate, key.channels);
+        valid_ = valid_ && up_;
     }
-    up_ = Resampler::create(sampleRate, kProcessingRate, channels);
-    down_ = Resampler::create(kProcessingRate, sampleRate, channels);
-    if (up_ && down_)
-        processor_ = AudioProcessor::create(kProcessingRate, channels, config);
-    // One chunk of silence first, so the round trip's filter delay never leaves a chunk short.
-    downBuffer_.assign(static_cast<std::size_t>(sampleRate / 100) * channels, 0.0F);
+    if (key.processing.any()) {
+        processor_ = AudioProcessor::create(stageRate, key.channels, key.processing);
+        valid_ = valid_ && processor_;
+    }
+    if (stageRate != key.sampleRate) {
+        down_ = Resampler::create(stageRate, key.sampleRate, key.channels);
+        valid_ = valid_ && down_;
+    }
+    // Resamplers give a frame more or less per call, and processing waits for whole 10 ms
+    // blocks; without resampling, native 10 ms chunks are whole blocks and need no lead.
+    if (up_ || down_)
+        fifo_.assign(static_cast<std::size_t>(key.sampleRate / 100) * key.channels, 0.0F);
+    if (up_)
+        filterDelay_ += durationOf(static_cast<std::uint64_t>(up_->inputLatency()), inRate);
+    if (down_)
+        filterDelay_ += durationOf(static_cast<std::uint64_t>(down_->inputLatency()), stageRate);
 }
 
-void ProcessingChain::process(const float* in, int frames, float* out)
+void VariantChain::processAndQueue(const float* frames, int count)
 {
-    const auto count = static_cast<std::size_t>(frames) * channels_;
-    if (!processor_) {
-        std::copy_n(in, count, out);
-        return;
+    if (down_)
+        down_->process(frames, count, fifo_);
+    else
+        fifo_.insert(fifo_.end(), frames, frames + static_cast<std::size_t>(count) * key_.channels);
+}
+
+void VariantChain::process(const NativeAudioChunk& in, AudioVariantChunk& out)
+{
+    const int channels = key_.channels;
+    const float* source = in.samples;
+    if (inChannels_ != channels) {
+        mixed_.resize(static_cast<std::size_t>(in.frames) * channels);
+        mixChannels(in.samples, inChannels_, mixed_.data(), channels, in.frames);
+        source = mixed_.data();
     }
-    // No far end is known to the core yet, so the delay hint is the chunk itself (10 ms).
-    constexpr int kDelayMs = 10;
-    if (!up_) {
-        std::copy_n(in, count, out);
-        if (frames == processor_->frameSize())
-            processor_->process(out, kDelayMs);
-        return;
+    if (!valid_) {
+        // Never deliver unconverted samples as if they were converted: silence instead.
+    } else if (!processor_) {
+        if (up_) {
+            up_->process(source, in.frames, staged_);
+            processAndQueue(staged_.data(), static_cast<int>(staged_.size() / channels));
+            staged_.clear();
+        } else {
+            processAndQueue(source, in.frames);
+        }
+    } else {
+        if (up_)
+            up_->process(source, in.frames, staged_);
+        else
+            staged_.insert(staged_.end(), source,
+                           source + static_cast<std::size_t>(in.frames) * channels);
+        // No far end is known to the core yet, so the delay hint is one chunk (10 ms).
+        constexpr int kDelayMs = 10;
+        const auto block = static_cast<std::size_t>(processor_->frameSize()) * channels;
+        std::size_t used = 0;
+        for (; staged_.size() - used >= block; used += block) {
+            processor_->process(staged_.data() + used, kDelayMs);
+            processAndQueue(staged_.data() + used, processor_->frameSize());
+        }
+        staged_.erase(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(used));
     }
-    up_->process(in, frames, upBuffer_);
-    const auto block = static_cast<std::size_t>(processor_->frameSize()) * channels_;
-    std::size_t used = 0;
-    while (upBuffer_.size() - used >= block) {
-        processor_->process(upBuffer_.data() + used, kDelayMs);
-        down_->process(upBuffer_.data() + used, processor_->frameSize(), downBuffer_);
-        used += block;
-    }
-    upBuffer_.erase(upBuffer_.begin(), upBuffer_.begin() + static_cast<std::ptrdiff_t>(used));
-    const std::size_t ready = std::min(count, downBuffer_.size());
-    std::copy_n(downBuffer_.begin(), ready, out);
-    std::fill(out + ready, out + count, 0.0F);
-    if (ready < count)
+
+    const int rate = key_.sampleRate;
+    const std::uint64_t first = rescaled(in.firstFrame, inRate_, rate);
+    const auto frames = static_cast<int>(
+            rescaled(in.firstFrame + static_cast<std::uint64_t>(in.frames), inRate_, rate) - first);
+    const std::size_t queued = fifo_.size() / channels;
+    const std::size_t ready = std::min(queued, static_cast<std::size_t>(frames));
+    const std::size_t count = static_cast<std::size_t>(frames) * channels;
+    out.samples->resize(count);
+    std::copy_n(fifo_.begin(), ready * channels, out.samples->begin());
+    std::fill(out.samples->begin() + static_cast<std::ptrdiff_t>(ready * channels),
+              out.samples->end(), 0.0F);
+    if (ready < static_cast<std::size_t>(frames))
         ++underruns_;
-    downBuffer_.erase(downBuffer_.begin(),
-                      downBuffer_.begin() + static_cast<std::ptrdiff_t>(ready));
-}
-
-std::size_t AudioChains::index(const ProcessingConfig& config)
-{
-    return (config.echoCancellation ? 1U : 0U) | (config.noiseSuppression ? 2U : 0U) |
-           (config.autoGainControl ? 4U : 0U);
+    fifo_.erase(fifo_.begin(), fifo_.begin() + static_cast<std::ptrdiff_t>(ready * channels));
+    out.sampleRate = rate;
+    out.channels = channels;
+    out.frames = frames;
+    out.firstFrame = first;
+    // The newest queued frame is the end of this input chunk less the filters' delay; the
+    // first one delivered is as much older as the queue was long.
+    out.timestamp = in.timestamp + durationOf(static_cast<std::uint64_t>(in.frames), inRate_) -
+                    filterDelay_ - durationOf(queued, rate);
 }
 
 void AudioChains::begin(const NativeAudioChunk& chunk,
                         const std::shared_ptr<std::vector<float>>& samples)
 {
+    ++chunkNumber_;
     chunk_ = chunk;
-    samples_ = samples;
-    for (Slot& slot : slots_)
-        slot.fresh = false;
+    chunk_.samples = samples->data();
+    native_ = {samples,      chunk.sampleRate, chunk.channels,
+               chunk.frames, chunk.timestamp,  chunk.firstFrame};
+    std::erase_if(slots_, [this](const std::unique_ptr<Slot>& slot) {
+        return slot->usedAt + kIdleChunks < chunkNumber_;
+    });
 }
 
-const std::shared_ptr<std::vector<float>>& AudioChains::variant(const ProcessingConfig& config)
+const AudioVariantChunk& AudioChains::variant(const AudioVariantKey& key)
 {
-    if (!config.any())
-        return samples_;
-    Slot& slot = slots_[index(config)];
-    if (slot.fresh)
+    if (!key.processing.any() && key.sampleRate == chunk_.sampleRate &&
+        key.channels == chunk_.channels)
+        return native_;
+    auto it = std::find_if(slots_.begin(), slots_.end(),
+                           [&key](const std::unique_ptr<Slot>& slot) { return slot->key == key; });
+    if (it == slots_.end()) {
+        slots_.push_back(std::make_unique<Slot>());
+        it = std::prev(slots_.end());
+        (*it)->key = key;
+    }
+    Slot& slot = **it;
+    if (slot.usedAt == chunkNumber_)
         return slot.output;
-    if (!slot.chain || slot.rate != chunk_.sampleRate || slot.channels != chunk_.channels) {
-        slot.chain = std::make_unique<ProcessingChain>(chunk_.sampleRate, chunk_.channels, config);
-        slot.rate = chunk_.sampleRate;
-        slot.channels = chunk_.channels;
+    if (!slot.chain || slot.inRate != chunk_.sampleRate || slot.inChannels != chunk_.channels) {
+        slot.chain = std::make_unique<VariantChain>(chunk_.sampleRate, chunk_.channels, key);
+        slot.inRate = chunk_.sampleRate;
+        slot.inChannels = chunk_.channels;
     }
     // Reuse the last output buffer unless a sink still holds it (no allocation in steady state
     // when sinks let go of chunks in time).
-    if (!slot.output || slot.output.use_count() > 1)
-        slot.output = std::make_shared<std::vector<float>>();
-    slot.output->resize(samples_->size());
-    slot.chain->process(samples_->data(), chunk_.frames, slot.output->data());
-    slot.fresh = true;
+    if (!slot.output.samples || slot.output.samples.use_count() > 1)
+        slot.output.samples = std::make_shared<std::vector<float>>();
+    slot.chain->process(chunk_, slot.output);
+    slot.usedAt = chunkNumber_;
     return slot.output;
 }
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// The per-source half of audio processing: one AudioProcessor per distinct combination of
-// echoCancellation / noiseSuppression / autoGainControl that the source's tracks ask for, run
-// once per chunk and shared by every track with that combination (as FrameVariants shares a
-// scaled picture between tracks of one size).
+// The per-source half of the audio pipeline: what each track hears is a variant of the source's
+// native chunks (its channel count, sample rate and processing switches), made once per chunk
+// and shared by every track that wants the same variant (as FrameVariants shares a scaled
+// picture between tracks of one size).
 #pragma once
 
-#include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -16,35 +16,74 @@
 
 namespace usermedia::audio {
 
+/** What a track hears: its processing switches and its output format (its settings). */
+struct AudioVariantKey
+{
+    ProcessingConfig processing;
+    int sampleRate = 0;
+    int channels = 0;
+
+    bool operator==(const AudioVariantKey&) const = default;
+};
+
+/** One chunk of a variant, as delivered to a track. */
+struct AudioVariantChunk
+{
+    std::shared_ptr<std::vector<float>> samples; ///< frames * channels, interleaved
+    int sampleRate = 0;
+    int channels = 0;
+    int frames = 0;
+    std::chrono::nanoseconds timestamp{0}; ///< capture time of the first frame
+    /// the source's frames before this chunk, counted at this variant's rate (rounded down)
+    std::uint64_t firstFrame = 0;
+};
+
 /**
- * Processing at any rate: the library runs at 8/16/32/48 kHz, so other rates (44.1 kHz, 96 kHz)
- * go through 48 kHz and back (speexdsp, about 2 ms of filter delay each way, plus one chunk of
- * buffering).
+ * Native chunks (any rate, any channel count) in, one variant out: channels mixed
+ * (mixChannels), resampled (speexdsp) and processed (webrtc-audio-processing, which runs at 8,
+ * 16, 32 or 48 kHz: other output rates are processed at 48 kHz and resampled after). Every
+ * input chunk gives one output chunk of the same duration, its frames counted from the source's
+ * frame count rounded down (floor(n * out / in)), so 10 ms of 44.1 kHz gives 10 ms of 48 kHz
+ * exactly, 22.05 kHz alternates 220 and 221 frames, and every variant of a source agrees on
+ * where a chunk starts.
+ * Resampling and 10 ms processing blocks that do not line up with the input are absorbed by a
+ * 10 ms lead of silence at the start, which is why such variants have 10 ms more latency.
  * Thread: the capture thread.
  */
-class ProcessingChain
+class VariantChain
 {
 public:
-    ProcessingChain(int sampleRate, int channels, const ProcessingConfig& config);
-    /** Processes one chunk (\p frames frames) from \p in into \p out (same size). */
-    void process(const float* in, int frames, float* out);
-    /** Chunks that came out short (only while the round trip fills up). */
+    VariantChain(int inRate, int inChannels, const AudioVariantKey& key);
+    /**
+     * Converts one native chunk; \p out gets the variant's chunk (its frames and timestamp set,
+     * its samples resized to fit).
+     */
+    void process(const NativeAudioChunk& in, AudioVariantChunk& out);
+    /** Output frames that were not ready in time and went out as silence. */
     std::uint64_t underruns() const { return underruns_; }
-    bool valid() const { return processor_ != nullptr; }
+    /** False when the processing or resampling library refused the rates. */
+    bool valid() const { return valid_; }
 
 private:
-    const int rate_;
-    const int channels_;
+    // Appends frames at the processing rate to fifo_ through the processor and down_.
+    void processAndQueue(const float* frames, int count);
+
+    const int inRate_;
+    const int inChannels_;
+    const AudioVariantKey key_;
+    bool valid_ = true;
+    std::unique_ptr<Resampler> up_; // native rate -> processing rate
     std::unique_ptr<AudioProcessor> processor_;
-    // Only for rates the library cannot run.
-    std::unique_ptr<Resampler> up_;
-    std::unique_ptr<Resampler> down_;
-    std::vector<float> upBuffer_;   // at the processing rate, waiting for a full 10 ms
-    std::vector<float> downBuffer_; // back at the source rate, waiting to be delivered
+    std::unique_ptr<Resampler> down_; // processing rate -> output rate
+    std::vector<float> mixed_;        // this chunk in the output channel count
+    std::vector<float> staged_;       // at the processing rate, waiting for 10 ms
+    std::vector<float> fifo_;         // at the output rate, waiting to be delivered
+    std::chrono::nanoseconds filterDelay_{0}; // the resamplers' delay
     std::uint64_t underruns_ = 0;
 };
 
 /**
+ * The variants of one source's chunks that its tracks ask for.
  * Thread: the capture thread (begin() and variant() during one onAudioChunk()).
  */
 class AudioChains
@@ -52,23 +91,29 @@ class AudioChains
 public:
     /** A new chunk: what variant() returns is made from \p samples on demand. */
     void begin(const NativeAudioChunk& chunk, const std::shared_ptr<std::vector<float>>& samples);
-    /** The chunk processed as \p config says (the original samples when nothing is asked). */
-    const std::shared_ptr<std::vector<float>>& variant(const ProcessingConfig& config);
+    /**
+     * The chunk as \p key says: the source's own buffer when the key asks for the native format
+     * and no processing; else one buffer per distinct key, made on the first request.
+     */
+    const AudioVariantChunk& variant(const AudioVariantKey& key);
 
 private:
     struct Slot
     {
-        std::unique_ptr<ProcessingChain> chain;
-        std::shared_ptr<std::vector<float>> output;
-        bool fresh = false; // output holds this chunk
-        int rate = 0;
-        int channels = 0;
+        AudioVariantKey key;
+        std::unique_ptr<VariantChain> chain;
+        AudioVariantChunk output;
+        int inRate = 0; // the native format the chain was made for
+        int inChannels = 0;
+        std::uint64_t usedAt = 0; // the chunk number it last served
     };
-    static std::size_t index(const ProcessingConfig& config);
+    // A variant nobody asked for during this many chunks (1 s at 10 ms) is dropped.
+    static constexpr std::uint64_t kIdleChunks = 100;
 
-    std::array<Slot, 8> slots_;
+    std::vector<std::unique_ptr<Slot>> slots_; // stable addresses: variant() returns references
     NativeAudioChunk chunk_;
-    std::shared_ptr<std::vector<float>> samples_;
+    AudioVariantChunk native_;
+    std::uint64_t chunkNumber_ = 0;
 };
 
 } // namespace usermedia::audio
