@@ -21,6 +21,8 @@ struct AudioProcessor::State
     std::vector<float*> pointers;
     std::vector<std::vector<float>> renderPlanes;
     std::vector<const float*> renderPointers;
+    std::vector<std::vector<float>> renderOut; // ProcessReverseStream's output, unused
+    std::vector<float*> renderOutPointers;
 };
 
 bool AudioProcessor::supportsRate(int sampleRate)
@@ -100,23 +102,58 @@ void AudioProcessor::applyConfig()
 
 bool AudioProcessor::analyzeRender(const float* frame, int channels)
 {
-    const int samples = frameSize();
-    if (static_cast<int>(state_->renderPlanes.size()) != channels) {
-        state_->renderPlanes.assign(channels, std::vector<float>(samples));
-        state_->renderPointers.clear();
-        for (auto& plane : state_->renderPlanes)
-            state_->renderPointers.push_back(plane.data());
+    return analyzeRender(frame, rate_, channels);
+}
+
+bool AudioProcessor::analyzeRender(const float* frame, int sampleRate, int channels)
+{
+    if (!supportsRate(sampleRate) || channels <= 0)
+        return false;
+    const int samples = sampleRate / 100;
+    State& state = *state_;
+    if (static_cast<int>(state.renderPlanes.size()) != channels ||
+        static_cast<int>(state.renderPlanes.front().size()) != samples) {
+        // A new far-end format: the only time this allocates.
+        state.renderPlanes.assign(channels, std::vector<float>(samples));
+        state.renderOut.assign(channels, std::vector<float>(samples));
+        state.renderPointers.clear();
+        state.renderOutPointers.clear();
+        for (auto& plane : state.renderPlanes)
+            state.renderPointers.push_back(plane.data());
+        for (auto& plane : state.renderOut)
+            state.renderOutPointers.push_back(plane.data());
     }
     for (int i = 0; i < samples; ++i) {
         for (int c = 0; c < channels; ++c)
-            state_->renderPlanes[c][i] = frame[i * channels + c];
+            state.renderPlanes[c][i] = frame[i * channels + c];
     }
-    const webrtc::StreamConfig config(rate_, static_cast<std::size_t>(channels));
-    std::vector<float*> out(state_->renderPlanes.size());
-    for (std::size_t c = 0; c < out.size(); ++c)
-        out[c] = state_->renderPlanes[c].data();
-    return state_->apm->ProcessReverseStream(state_->renderPointers.data(), config, config,
-                                             out.data()) == webrtc::AudioProcessing::kNoError;
+    ++renderFrames_;
+    // ProcessReverseStream resamples the far end to the processing rate itself when the two
+    // differ, so one far-end stream (48 kHz) serves processors at every rate.
+    const webrtc::StreamConfig config(sampleRate, static_cast<std::size_t>(channels));
+    return state.apm->ProcessReverseStream(state.renderPointers.data(), config, config,
+                                           state.renderOutPointers.data()) ==
+           webrtc::AudioProcessing::kNoError;
+}
+
+EchoMetrics AudioProcessor::echoMetrics() const
+{
+    EchoMetrics metrics;
+    webrtc::EchoCancellation& aec = *state_->apm->echo_cancellation();
+    if (!aec.is_enabled())
+        return metrics;
+    webrtc::EchoCancellation::Metrics raw{};
+    if (aec.GetMetrics(&raw) == webrtc::AudioProcessing::kNoError) {
+        metrics.valid = true;
+        metrics.erleDb = raw.echo_return_loss_enhancement.average;
+    }
+    int median = -1;
+    int deviation = -1;
+    if (aec.GetDelayMetrics(&median, &deviation) == webrtc::AudioProcessing::kNoError) {
+        metrics.delayMedianMs = median;
+        metrics.delayStdMs = deviation;
+    }
+    return metrics;
 }
 
 bool AudioProcessor::process(float* frame, int delayMs)

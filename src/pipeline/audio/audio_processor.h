@@ -3,6 +3,7 @@
 // webrtc-audio-processing (the library Chromium's and PulseAudio's echo cancellers use).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 namespace usermedia::audio {
@@ -18,10 +19,19 @@ struct ProcessingConfig
     bool operator==(const ProcessingConfig&) const = default;
 };
 
+/** What the echo canceller reports about itself (webrtc's metrics), for logs and tests. */
+struct EchoMetrics
+{
+    bool valid = false;     ///< false until the canceller has run for a while
+    double erleDb = 0;      ///< echo return loss enhancement, the library's running average
+    int delayMedianMs = -1; ///< the delay it estimated between far end and echo (-1: unknown)
+    int delayStdMs = -1;    ///< how much that estimate moves
+};
+
 /**
  * One capture stream's processor. Works on 10 ms frames of interleaved float at 8, 16, 32 or
  * 48 kHz (the rates the library runs natively). The echo canceller needs the far end: what the
- * machine plays, given to analyzeRender() 10 ms at a time.
+ * machine plays, given to analyzeRender() 10 ms at a time (EchoReference::Reader does that).
  * Thread: one thread at a time (the capture thread); setConfig() from any thread between
  * frames is safe (atomic hand-over, applied at the next frame).
  */
@@ -41,6 +51,16 @@ public:
     /** Far-end audio (what is being played), one 10 ms frame, interleaved at the same rate. */
     bool analyzeRender(const float* frame, int channels);
     /**
+     * Far-end audio at its own rate (8, 16, 32 or 48 kHz; the library resamples it to the
+     * processing rate): \p sampleRate / 100 frames of \p channels interleaved. No allocation
+     * unless the far end's format changes.
+     */
+    bool analyzeRender(const float* frame, int sampleRate, int channels);
+    /** The far-end frames given so far. */
+    std::uint64_t renderFrames() const { return renderFrames_; }
+    /** The echo canceller's own metrics (valid only while echoCancellation is on). */
+    EchoMetrics echoMetrics() const;
+    /**
      * Processes one 10 ms near-end frame in place. \p delayMs: the time from a far-end frame
      * given to analyzeRender() to its echo reaching process() (render plus capture latency).
      */
@@ -57,6 +77,7 @@ private:
     std::unique_ptr<State> state_;
     const int rate_;
     const int channels_;
+    std::uint64_t renderFrames_ = 0;
 };
 
 } // namespace usermedia::audio
