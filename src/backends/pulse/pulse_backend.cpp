@@ -6,7 +6,9 @@
 #include <mutex>
 #include <string>
 
+#include "backends/common/physical_device.h"
 #include "backends/pulse/pulse_device.h"
+#include "backends/pulse/pulse_echo_reference.h"
 #include "backends/pulse/pulse_loop.h"
 #include "base/log.h"
 
@@ -23,7 +25,7 @@ struct SourceInfo
 {
     std::string name;
     std::string description;
-    std::string groupKey;
+    std::string groupId;
     bool monitor = false;
     pa_sample_spec spec{};
 };
@@ -94,14 +96,17 @@ public:
                                     info->description ? info->description : source.name;
                             source.monitor = info->monitor_of_sink != PA_INVALID_INDEX;
                             source.spec = info->sample_spec;
-                            // One physical unit: the sound card's bus path when there is one
-                            // (a headset's mic and the monitor of its speakers share it).
+                            // One physical unit: the card's device in sysfs, as ALSA and V4L2
+                            // find it (a webcam's mic groups with its camera); else its bus
+                            // path (a headset's mic and the monitor of its speakers share it).
                             const std::string unit = source.monitor && info->monitor_of_sink_name
                                                              ? info->monitor_of_sink_name
                                                              : source.name;
-                            source.groupKey =
-                                    propOr(info->proplist, "device.bus_path",
-                                           propOr(info->proplist, "alsa.card_name", unit));
+                            source.groupId = backends::soundCardGroupId(
+                                    propOr(info->proplist, "sysfs.path", ""),
+                                    "pulse:" +
+                                            propOr(info->proplist, "device.bus_path",
+                                                   propOr(info->proplist, "alsa.card_name", unit)));
                             me->scratchSources_.push_back(std::move(source));
                         }
                         me->loop_.signal();
@@ -132,7 +137,27 @@ public:
                      "pulse: no source '" + std::string(id) + "' on the server", "", 0};
     }
 
+    // The default sink's monitor at 48 kHz mono (the canceller's rate; a mono far end is what
+    // it analyses), shared by every source of this backend.
+    std::shared_ptr<audio::EchoReference> openEchoReference() override
+    {
+        return echoHub_.acquire(48000, 1, [this](const std::shared_ptr<audio::EchoReference>& ref) {
+            return recordMonitor(ref);
+        });
+    }
+
 private:
+    std::unique_ptr<audio::EchoReferenceHub::Handle>
+    recordMonitor(const std::shared_ptr<audio::EchoReference>& reference)
+    {
+        auto opened = openPulseEchoReference(reference, clock_);
+        if (!opened) {
+            UM_LOG(Pulse, Warn) << "no echo reference: " << opened.error().message;
+            return nullptr;
+        }
+        return std::move(*opened);
+    }
+
     static std::vector<DeviceDescription> describe(const std::vector<SourceInfo>& sources,
                                                    const std::string& defaultName)
     {
@@ -145,7 +170,7 @@ private:
             // Monitors capture what the machine plays; mark them whatever the server calls them.
             if (source.monitor && d.label.rfind("Monitor of ", 0) != 0)
                 d.label = "Monitor of " + d.label;
-            d.groupId = "pulse:" + source.groupKey;
+            d.groupId = source.groupId;
             d.audioModes = modesFor(source.spec);
             return d;
         };
@@ -230,6 +255,7 @@ private:
     }
 
     const std::shared_ptr<Clock> clock_;
+    audio::EchoReferenceHub echoHub_;
     std::mutex listenerMutex_;
     HotplugListener* listener_ = nullptr; // guarded by listenerMutex_
     // Loop thread, or with the loop locked.
