@@ -10,6 +10,8 @@
 #include <optional>
 #include <thread>
 
+#include "backends/common/directory_watcher.h"
+#include "backends/common/physical_device.h"
 #include "base/log.h"
 #include "pipeline/audio/audio_chunker.h"
 
@@ -156,19 +158,38 @@ private:
     std::atomic<std::uint64_t> xruns_{0};
 };
 
+// The registry's listener; shared with the watcher's callback.
+struct Hub
+{
+    std::mutex mutex;
+    HotplugListener* listener = nullptr;
+
+    void notify()
+    {
+        std::lock_guard lock(mutex);
+        if (listener != nullptr)
+            listener->onDevicesChanged();
+    }
+};
+
 class AlsaBackend final : public Backend
 {
 public:
-    AlsaBackend(std::shared_ptr<Clock> clock, std::shared_ptr<AlsaSys> sys)
-        : clock_(clock ? std::move(clock) : systemClock()),
-          sys_(std::move(sys))
+    explicit AlsaBackend(BackendOptions options)
+        : clock_(options.clock ? std::move(options.clock) : systemClock()),
+          sys_(options.sys ? std::move(options.sys) : realAlsaSys()),
+          options_(std::move(options)),
+          hub_(std::make_shared<Hub>()),
+          watcher_(options_.deviceDirectory, isCaptureNode, [hub = hub_] { hub->notify(); })
     {}
+
+    ~AlsaBackend() override { watcher_.stop(); }
 
     std::string_view name() const override { return "alsa"; }
 
     Result<void> probe() override
     {
-        if (!sys_ || !sys_->hasCards())
+        if (!sys_->hasCards())
             return Error{ErrorName::NotFoundError, "alsa: no sound cards", "", 0};
         return {};
     }
@@ -181,7 +202,7 @@ public:
             d.id = pcm.name;
             d.kind = MediaDeviceKind::AudioInput;
             d.label = pcm.label;
-            d.groupId = "alsa:" + (pcm.cardId.empty() ? pcm.name : pcm.cardId);
+            d.groupId = groupIdOf(pcm);
             auto ranges = sys_->ranges(pcm.name);
             if (ranges) {
                 d.audioModes = modesFor(*ranges);
@@ -196,9 +217,19 @@ public:
         return devices;
     }
 
-    void watch(HotplugListener* /*listener*/) override
+    void watch(HotplugListener* listener) override
     {
-        // TODO(#7): udev "sound" subsystem events for hotplug (USB microphones).
+        {
+            std::lock_guard lock(hub_->mutex);
+            hub_->listener = listener;
+        }
+        // A sound card's nodes come and go in /dev/snd with its driver (USB plug, modprobe).
+        if (listener != nullptr && options_.watchDirectory) {
+            if (auto started = watcher_.start(); !started)
+                UM_LOG(Alsa, Warn) << started.error().message << "; no hotplug";
+        } else if (listener == nullptr) {
+            watcher_.stop();
+        }
     }
 
     Result<std::unique_ptr<Device>> open(std::string_view id) override
@@ -220,8 +251,23 @@ public:
     }
 
 private:
+    // The card's physical device in sysfs, as V4L2 finds a camera's, so a webcam's microphone
+    // and camera share a group; else the card id, which still groups the card's PCMs.
+    std::string groupIdOf(const PcmInfo& pcm) const
+    {
+        const std::string fallback = "alsa:" + (pcm.cardId.empty() ? pcm.name : pcm.cardId);
+        if (pcm.card < 0)
+            return fallback;
+        const std::string link = options_.sysfsDirectory + "/class/sound/card" +
+                                 std::to_string(pcm.card) + "/device";
+        return backends::groupIdOfDeviceLink(link).value_or(fallback);
+    }
+
     const std::shared_ptr<Clock> clock_;
     const std::shared_ptr<AlsaSys> sys_;
+    const BackendOptions options_;
+    const std::shared_ptr<Hub> hub_;
+    backends::DirectoryWatcher watcher_; // last: stopped before the members it reads
 };
 
 } // namespace
@@ -257,10 +303,35 @@ std::vector<NativeAudioMode> modesFor(const HwRanges& ranges)
     return modes;
 }
 
+bool isCaptureNode(std::string_view name)
+{
+    // pcmC<card>D<device>c (capture; playback ends in p) and controlC<card> (a card comes or
+    // goes; its PCMs follow).
+    auto digits = [](std::string_view text) {
+        return !text.empty() &&
+               std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (name.rfind("controlC", 0) == 0)
+        return digits(name.substr(8));
+    if (name.rfind("pcmC", 0) != 0 || name.size() < 4 || name.back() != 'c')
+        return false;
+    const auto body = name.substr(4, name.size() - 5);
+    const auto d = body.find('D');
+    return d != std::string_view::npos && digits(body.substr(0, d)) && digits(body.substr(d + 1));
+}
+
+std::unique_ptr<Backend> createAlsaBackend(BackendOptions options)
+{
+    return std::make_unique<AlsaBackend>(std::move(options));
+}
+
 std::unique_ptr<Backend> createAlsaBackend(std::shared_ptr<Clock> clock,
                                            std::shared_ptr<AlsaSys> sys)
 {
-    return std::make_unique<AlsaBackend>(std::move(clock), std::move(sys));
+    BackendOptions options;
+    options.clock = std::move(clock);
+    options.sys = std::move(sys);
+    return createAlsaBackend(std::move(options));
 }
 
 } // namespace usermedia::alsa

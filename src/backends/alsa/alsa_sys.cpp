@@ -112,6 +112,7 @@ public:
                 pcm.name = "hw:CARD=" + cardId + ",DEV=" + std::to_string(device);
                 pcm.label = cardName + ": " + snd_pcm_info_get_name(info);
                 pcm.cardId = cardId;
+                pcm.card = card;
                 pcms.push_back(std::move(pcm));
             }
             snd_ctl_close(ctl);

@@ -20,6 +20,7 @@ struct PcmInfo
     std::string name;   ///< what snd_pcm_open takes
     std::string label;  ///< "<card name>: <pcm name>", or "Default" for "default"
     std::string cardId; ///< the card's id (groups the card's PCMs); empty for "default"
+    int card = -1;      ///< the card's number (/sys/class/sound/card<n>); -1 for "default"
 };
 
 /** The hardware parameter ranges of a PCM (snd_pcm_hw_params_get_*_min/max). */

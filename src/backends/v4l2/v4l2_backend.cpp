@@ -6,14 +6,12 @@
 #include <cstring>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include <fcntl.h>
 #include <linux/videodev2.h>
-#include <sys/eventfd.h>
-#include <sys/inotify.h>
-#include <unistd.h>
 
+#include "backends/common/directory_watcher.h"
+#include "backends/common/physical_device.h"
 #include "backends/v4l2/v4l2_device.h"
 #include "base/log.h"
 
@@ -44,18 +42,6 @@ std::string cString(const std::uint8_t* text, std::size_t size)
     return result;
 }
 
-std::string baseName(const std::string& path)
-{
-    const auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string parentOf(const std::string& path)
-{
-    const auto slash = path.rfind('/');
-    return slash == std::string::npos || slash == 0 ? path : path.substr(0, slash);
-}
-
 // The registry's listener and whether the watcher runs; shared with open devices, which may
 // outlive a watch(nullptr) and report a vanished node.
 struct Hub
@@ -78,10 +64,14 @@ public:
         : sys_(options.sys ? std::move(options.sys) : realSys()),
           clock_(options.clock ? std::move(options.clock) : systemClock()),
           options_(std::move(options)),
-          hub_(std::make_shared<Hub>())
+          hub_(std::make_shared<Hub>()),
+          watcher_(
+                  options_.deviceDirectory,
+                  [](std::string_view name) { return videoNumber(std::string(name)) >= 0; },
+                  [hub = hub_] { hub->notify(); })
     {}
 
-    ~V4l2Backend() override { stopWatcher(); }
+    ~V4l2Backend() override { watcher_.stop(); }
 
     std::string_view name() const override { return "v4l2"; }
 
@@ -109,10 +99,12 @@ public:
             std::lock_guard lock(hub_->mutex);
             hub_->listener = listener;
         }
-        if (listener != nullptr && options_.watchDirectory)
-            startWatcher();
-        else if (listener == nullptr)
-            stopWatcher();
+        if (listener != nullptr && options_.watchDirectory) {
+            if (auto started = watcher_.start(); !started)
+                UM_LOG(V4l2, Warn) << started.error().message << "; no hotplug";
+        } else if (listener == nullptr) {
+            watcher_.stop();
+        }
     }
 
     Result<std::unique_ptr<Device>> open(std::string_view id) override
@@ -260,88 +252,12 @@ private:
             d.id = "v4l2:by-path:" + at->second;
         else
             d.id = "v4l2:" + bus + ":" + d.label;
-        // The physical device: sysfs's parent of the node. A USB camera's node hangs off one
-        // interface of the device ("1-2:1.0"); its microphone off another, so the group is
-        // the USB device above the interfaces, as for the sound card.
-        const std::string sysfs =
-                options_.sysfsDirectory + "/class/video4linux/" + name + "/device";
-        if (auto parent = sys_->realPath(sysfs); parent) {
-            std::string group = *parent;
-            if (baseName(group).find(':') != std::string::npos &&
-                group.find("/usb") != std::string::npos)
-                group = parentOf(group);
-            d.groupId = "sysfs:" + group;
-        } else {
-            d.groupId = "v4l2-bus:" + bus;
-        }
-    }
-
-    void startWatcher()
-    {
-        std::lock_guard lock(watcherMutex_);
-        if (watcher_.joinable())
-            return;
-        const int inotify = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-        if (inotify < 0) {
-            UM_LOG(V4l2, Warn) << "inotify: " << std::strerror(errno) << "; no hotplug";
-            return;
-        }
-        // IN_ATTRIB: udev creates a node, then sets its group and mode; only then can we open it.
-        if (::inotify_add_watch(inotify, options_.deviceDirectory.c_str(),
-                                IN_CREATE | IN_DELETE | IN_ATTRIB | IN_MOVED_TO | IN_MOVED_FROM) <
-            0) {
-            UM_LOG(V4l2, Warn) << "inotify on " << options_.deviceDirectory << ": "
-                               << std::strerror(errno) << "; no hotplug";
-            ::close(inotify);
-            return;
-        }
-        watchStop_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (watchStop_ < 0) {
-            ::close(inotify);
-            return;
-        }
-        watcher_ = std::thread([this, inotify] { watchLoop(inotify); });
-    }
-
-    void stopWatcher()
-    {
-        std::lock_guard lock(watcherMutex_);
-        if (!watcher_.joinable())
-            return;
-        const std::uint64_t one = 1;
-        [[maybe_unused]] const auto written = ::write(watchStop_, &one, sizeof one);
-        watcher_.join();
-        ::close(watchStop_);
-        watchStop_ = -1;
-    }
-
-    // Thread: the hotplug watcher.
-    void watchLoop(int inotify)
-    {
-        alignas(inotify_event) char events[4096];
-        for (;;) {
-            pollfd fds[2] = {{inotify, POLLIN, 0}, {watchStop_, POLLIN, 0}};
-            if (::poll(fds, 2, -1) < 0) {
-                if (errno == EINTR)
-                    continue;
-                break;
-            }
-            if (fds[1].revents != 0)
-                break;
-            bool changed = false;
-            ssize_t length = 0;
-            while ((length = ::read(inotify, events, sizeof events)) > 0) {
-                for (ssize_t offset = 0; offset < length;) {
-                    const auto* event = reinterpret_cast<const inotify_event*>(events + offset);
-                    if (event->len > 0 && videoNumber(event->name) >= 0)
-                        changed = true;
-                    offset += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
-                }
-            }
-            if (changed)
-                hub_->notify();
-        }
-        ::close(inotify);
+        // The physical device (backends/common/physical_device.h), shared with the sound
+        // card of a webcam's microphone.
+        const std::string link = options_.sysfsDirectory + "/class/video4linux/" + name + "/device";
+        d.groupId = backends::groupIdOfDeviceLink(link, [this](const std::string& path) {
+                        return sys_->realPath(path);
+                    }).value_or("v4l2-bus:" + bus);
     }
 
     const std::shared_ptr<Sys> sys_;
@@ -352,9 +268,7 @@ private:
     std::vector<NodeInfo> nodes_; // the last discovery, for open()
     // Modes by node path and device identity; guarded by mutex_, like nodes_.
     std::map<std::string, std::pair<std::string, NodeModes>> modeCache_;
-    std::mutex watcherMutex_;
-    std::thread watcher_;
-    int watchStop_ = -1;
+    backends::DirectoryWatcher watcher_; // last: stopped before the members it reads
 };
 
 } // namespace

@@ -9,11 +9,14 @@
 #include <cstdint>
 #include <cstring>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <variant>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 namespace usermedia::alsa {
 namespace {
@@ -273,6 +276,79 @@ TEST(AlsaBackend, AFatalReadErrorEndsCaptureWithNotReadable)
     ASSERT_EQ(sink.errors.size(), 1U);
     EXPECT_EQ(sink.errors[0].name, ErrorName::NotReadableError);
     EXPECT_EQ(sink.errors[0].osError, ENODEV);
+}
+
+TEST(AlsaHotplug, CaptureAndControlNodesCount)
+{
+    EXPECT_TRUE(isCaptureNode("pcmC0D0c"));
+    EXPECT_TRUE(isCaptureNode("pcmC12D3c"));
+    EXPECT_TRUE(isCaptureNode("controlC1"));
+    EXPECT_FALSE(isCaptureNode("pcmC0D0p")); // playback
+    EXPECT_FALSE(isCaptureNode("pcmCD0c"));
+    EXPECT_FALSE(isCaptureNode("pcmC0Dc"));
+    EXPECT_FALSE(isCaptureNode("controlC"));
+    EXPECT_FALSE(isCaptureNode("timer"));
+    EXPECT_FALSE(isCaptureNode("seq"));
+    EXPECT_FALSE(isCaptureNode("hwC0D0"));
+}
+
+class CountingListener final : public HotplugListener
+{
+public:
+    void onDevicesChanged() override
+    {
+        std::lock_guard lock(mutex_);
+        ++count_;
+        changed_.notify_all();
+    }
+    bool waitFor(int count)
+    {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return count_ >= count; });
+    }
+    int count()
+    {
+        std::lock_guard lock(mutex_);
+        return count_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    int count_ = 0;
+};
+
+// The real watcher on a scratch /dev/snd: capture PCMs and cards coming and going fire the
+// listener; playback nodes do not; watch(nullptr) stops it.
+TEST(AlsaHotplug, InotifyOnTheDeviceDirectoryFiresForCaptureNodes)
+{
+    char pattern[] = "/tmp/um-alsa-hotplug-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    const std::string directory = pattern;
+    BackendOptions options;
+    options.sys = std::make_shared<FakeSys>();
+    options.deviceDirectory = directory + "/snd";
+    options.sysfsDirectory = directory + "/sys";
+    auto backend = createAlsaBackend(std::move(options));
+    CountingListener listener;
+    backend->watch(&listener);
+    std::filesystem::create_directory(directory + "/snd"); // the first card's driver loads
+    ASSERT_TRUE(listener.waitFor(1));
+    const int appeared = listener.count();
+    std::ofstream(directory + "/snd/pcmC1D0p").put('x');
+    std::ofstream(directory + "/snd/pcmC1D0c").put('x');
+    ASSERT_TRUE(listener.waitFor(appeared + 1));
+    const int added = listener.count();
+    std::filesystem::remove(directory + "/snd/pcmC1D0p");
+    std::filesystem::remove(directory + "/snd/pcmC1D0c");
+    ASSERT_TRUE(listener.waitFor(added + 1));
+    backend->watch(nullptr);
+    const int stopped = listener.count();
+    std::ofstream(directory + "/snd/controlC2").put('x');
+    EXPECT_EQ(listener.count(), stopped);
+    // Without a sysfs entry the card id groups a card's PCMs, as before.
+    EXPECT_EQ(backend->enumerate()[1].groupId, "alsa:Loopback");
+    std::filesystem::remove_all(directory);
 }
 
 } // namespace

@@ -7,6 +7,8 @@
 
 #include <sys/mman.h>
 
+#include "backends/common/physical_device.h"
+
 namespace usermedia::v4l2::testing {
 namespace {
 
@@ -508,6 +510,9 @@ std::optional<std::string> FakeKernel::realPath(const std::string& path)
         if (path == "/sys/class/video4linux/" + name + "/device")
             return node.spec.sysfsDevice;
     }
+    // Elsewhere (a test's scratch sysfs tree of real symbolic links): the real filesystem.
+    if (path.rfind("/dev/", 0) != 0 && path.rfind("/sys/", 0) != 0)
+        return backends::canonicalPath(path);
     return std::nullopt;
 }
 
