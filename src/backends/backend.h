@@ -20,6 +20,10 @@
 
 namespace usermedia {
 
+namespace audio {
+class EchoReference;
+} // namespace audio
+
 /** Pixel formats a device may produce; byte orders as V4L2 names them. */
 enum class NativePixelFormat
 {
@@ -156,6 +160,15 @@ public:
     virtual void watch(HotplugListener* listener) = 0;
     /** Opens a device by DeviceDescription::id. Errors: NotFoundError, NotReadableError. */
     virtual Result<std::unique_ptr<Device>> open(std::string_view id) = 0;
+    /**
+     * Optional: what this backend's default output plays (the far end that echo cancellation
+     * needs), recorded at 48 kHz into 10 ms chunks stamped with when they were played. One
+     * recording per backend, shared: it runs while any returned pointer lives. nullptr when
+     * the backend has no such thing (the default: a backend of inputs only) or it failed.
+     * Thread: any; may block while the recording starts (the core calls it on the control
+     * thread).
+     */
+    virtual std::shared_ptr<audio::EchoReference> openEchoReference() { return nullptr; }
 };
 
 } // namespace usermedia

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+#include "backends/pulse/pulse_echo_reference.h"
+
+#include <cmath>
+
+#include "backends/pulse/pulse_loop.h"
+#include "base/log.h"
+#include "pipeline/audio/audio_chunker.h"
+
+namespace usermedia::pulse {
+
+namespace {
+
+// The chunks the server sends: 10 ms, so the far end reaches the canceller with little delay.
+constexpr pa_usec_t kFragmentUsec = 10'000;
+
+class PulseEchoReference final : public audio::EchoReferenceHub::Handle, private CaptureSink
+{
+public:
+    PulseEchoReference(std::shared_ptr<audio::EchoReference> reference,
+                       std::shared_ptr<Clock> clock)
+        : reference_(std::move(reference)),
+          clock_(std::move(clock)),
+          chunker_(reference_->sampleRate(), reference_->channels()),
+          loop_("usermedia echo reference")
+    {}
+
+    ~PulseEchoReference() override
+    {
+        PulseLoop::Lock lock(loop_);
+        if (stream_) {
+            pa_stream_set_state_callback(stream_, nullptr, nullptr);
+            pa_stream_set_read_callback(stream_, nullptr, nullptr);
+            if (PA_STREAM_IS_GOOD(pa_stream_get_state(stream_)))
+                pa_stream_disconnect(stream_);
+            pa_stream_unref(stream_);
+            stream_ = nullptr;
+        }
+        // loop_ (the last member) is destroyed first after this, joining its thread.
+    }
+
+    Result<void> open()
+    {
+        loop_.setStateCallback([](pa_context_state_t /*state*/) {});
+        if (auto connected = loop_.connect(); !connected)
+            return connected;
+        PulseLoop::Lock lock(loop_);
+        // The default sink's monitor: what the user hears, wherever the server routes it.
+        pa_operation* op = pa_context_get_server_info(
+                loop_.context(),
+                [](pa_context* /*c*/, const pa_server_info* info, void* self) {
+                    auto* me = static_cast<PulseEchoReference*>(self);
+                    if (info && info->default_sink_name)
+                        me->sink_ = info->default_sink_name;
+                    me->loop_.signal();
+                },
+                this);
+        if (!op || !loop_.waitFor(lock, op))
+            return pulseError("asking for the default sink", loop_.lastError());
+        if (sink_.empty())
+            return pulseError("echo reference", "the server has no default sink");
+        op = pa_context_get_sink_info_by_name(
+                loop_.context(), sink_.c_str(),
+                [](pa_context* /*c*/, const pa_sink_info* info, int /*eol*/, void* self) {
+                    auto* me = static_cast<PulseEchoReference*>(self);
+                    if (info && info->monitor_source_name)
+                        me->monitor_ = info->monitor_source_name;
+                    me->loop_.signal();
+                },
+                this);
+        if (!op || !loop_.waitFor(lock, op))
+            return pulseError("asking for " + sink_, loop_.lastError());
+        if (monitor_.empty())
+            return pulseError("echo reference", "sink " + sink_ + " has no monitor");
+
+        const pa_sample_spec spec{PA_SAMPLE_FLOAT32NE,
+                                  static_cast<std::uint32_t>(reference_->sampleRate()),
+                                  static_cast<std::uint8_t>(reference_->channels())};
+        pa_channel_map map;
+        pa_channel_map_init_extend(&map, spec.channels, PA_CHANNEL_MAP_DEFAULT);
+        stream_ = pa_stream_new(loop_.context(), "usermedia echo reference", &spec, &map);
+        if (!stream_)
+            return pulseError("pa_stream_new", loop_.lastError());
+        pa_stream_set_state_callback(stream_, &PulseEchoReference::streamState, this);
+        pa_stream_set_read_callback(stream_, &PulseEchoReference::readCallback, this);
+        pa_buffer_attr attr;
+        attr.maxlength = static_cast<std::uint32_t>(-1);
+        attr.tlength = static_cast<std::uint32_t>(-1);
+        attr.prebuf = static_cast<std::uint32_t>(-1);
+        attr.minreq = static_cast<std::uint32_t>(-1);
+        attr.fragsize = static_cast<std::uint32_t>(pa_usec_to_bytes(kFragmentUsec, &spec));
+        // DONT_INHIBIT_AUTO_SUSPEND: listening to the monitor must not keep an idle sink (and
+        // the sound card) awake; a suspended sink plays nothing, so there is no echo to cancel.
+        const auto flags = static_cast<pa_stream_flags_t>(
+                PA_STREAM_ADJUST_LATENCY | PA_STREAM_AUTO_TIMING_UPDATE |
+                PA_STREAM_INTERPOLATE_TIMING | PA_STREAM_DONT_INHIBIT_AUTO_SUSPEND);
+        if (pa_stream_connect_record(stream_, monitor_.c_str(), &attr, flags) < 0)
+            return pulseError("recording " + monitor_, loop_.lastError());
+        for (;;) {
+            const pa_stream_state_t state = pa_stream_get_state(stream_);
+            if (state == PA_STREAM_READY)
+                break;
+            if (!PA_STREAM_IS_GOOD(state))
+                return pulseError("recording " + monitor_, loop_.lastError());
+            lock.wait();
+        }
+        UM_LOG(Pulse, Debug) << "echo reference: recording " << monitor_;
+        return {};
+    }
+
+    const std::string& monitor() const { return monitor_; }
+
+private:
+    static void streamState(pa_stream* /*stream*/, void* self)
+    {
+        static_cast<PulseEchoReference*>(self)->loop_.signal();
+    }
+
+    static void readCallback(pa_stream* stream, std::size_t /*bytes*/, void* self)
+    {
+        static_cast<PulseEchoReference*>(self)->read(stream);
+    }
+
+    // Loop thread: drains every fragment into 10 ms chunks (onAudioChunk below).
+    void read(pa_stream* stream)
+    {
+        const std::size_t frameBytes =
+                sizeof(float) * static_cast<std::size_t>(chunker_.channels());
+        while (pa_stream_readable_size(stream) > 0) {
+            const void* data = nullptr;
+            std::size_t bytes = 0;
+            if (pa_stream_peek(stream, &data, &bytes) < 0 || bytes == 0)
+                return;
+            const int frames = static_cast<int>(bytes / frameBytes);
+            if (data) {
+                // As for a microphone: the fragment's first sample reached the monitor the
+                // stream's latency before now.
+                pa_usec_t latency = 0;
+                int negative = 0;
+                std::chrono::nanoseconds age{0};
+                if (pa_stream_get_latency(stream, &latency, &negative) == 0 && !negative)
+                    age = std::chrono::microseconds(latency);
+                chunker_.push(static_cast<const float*>(data), frames, clock_->now() - age, *this);
+            } else {
+                chunker_.pushSilence(frames, *this);
+            }
+            pa_stream_drop(stream);
+        }
+    }
+
+    // CaptureSink, from the chunker on the loop thread.
+    void onAudioChunk(const NativeAudioChunk& chunk) override
+    {
+        reference_->push(chunk.samples, chunk.timestamp);
+    }
+    void onVideoFrame(const NativeVideoFrame& /*frame*/) override {}
+    void onCaptureError(const Error& /*error*/) override {}
+
+    const std::shared_ptr<audio::EchoReference> reference_;
+    const std::shared_ptr<Clock> clock_;
+    audio::AudioChunker chunker_; // loop thread
+    std::string sink_;            // set while opening
+    std::string monitor_;
+    pa_stream* stream_ = nullptr; // loop thread, or locked
+    PulseLoop loop_;              // last: destroyed first, stopping the thread using the above
+};
+
+} // namespace
+
+Result<std::unique_ptr<audio::EchoReferenceHub::Handle>>
+openPulseEchoReference(const std::shared_ptr<audio::EchoReference>& reference,
+                       std::shared_ptr<Clock> clock)
+{
+    auto handle = std::make_unique<PulseEchoReference>(reference,
+                                                       clock ? std::move(clock) : systemClock());
+    if (auto opened = handle->open(); !opened)
+        return opened.error();
+    return std::unique_ptr<audio::EchoReferenceHub::Handle>(std::move(handle));
+}
+
+std::string monitorSourceOf(const audio::EchoReferenceHub::Handle& handle)
+{
+    const auto* pulse = dynamic_cast<const PulseEchoReference*>(&handle);
+    return pulse ? pulse->monitor() : std::string();
+}
+
+} // namespace usermedia::pulse

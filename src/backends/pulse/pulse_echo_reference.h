@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// The far end for echo cancellation on PulseAudio: what the default sink plays, recorded from
+// its monitor source.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <usermedia/clock.h>
+#include <usermedia/result.h>
+
+#include "pipeline/audio/echo_reference.h"
+
+namespace usermedia::pulse {
+
+/**
+ * Records the monitor of the server's default sink into \p reference (float samples at its
+ * rate and channel count, which the server converts to), in 10 ms chunks stamped with the time
+ * the monitor captured them on \p clock, until the handle is destroyed.
+ *
+ * The stamp is when the sink mixed the audio, a little before the loudspeaker plays it (the
+ * sink's latency): an early stamp only makes the canceller look further back, while a late one
+ * would hand it the far end after its echo, which it cannot use.
+ * The stream lets the sink suspend when nothing else plays (no data then: nothing to cancel).
+ * It has a connection of its own, so it outlives the backend that opened it.
+ * Errors: NotReadableError (no server, no default sink, the stream refused).
+ * Thread: any; the handle's destructor stops the recording (no push() after it returns).
+ */
+Result<std::unique_ptr<audio::EchoReferenceHub::Handle>>
+openPulseEchoReference(const std::shared_ptr<audio::EchoReference>& reference,
+                       std::shared_ptr<Clock> clock);
+
+/** The monitor source a handle from openPulseEchoReference() records (for logs and tests). */
+std::string monitorSourceOf(const audio::EchoReferenceHub::Handle& handle);
+
+} // namespace usermedia::pulse

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+// Echo cancellation with a real far end, against a private PulseAudio daemon: a "speakers" null
+// sink is the default output; a loopback (60 ms) carries what it plays into a "room" sink whose
+// monitor is the microphone, so the microphone hears the speakers late, as in a room. The far
+// end comes from the backend's echo reference (the speakers' monitor). Waits are hang guards
+// on events, never sleeps.
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backends/pulse/pulse_backend.h"
+#include "pipeline/audio/audio_processor.h"
+#include "pipeline/audio/echo_reference.h"
+
+#include "integration/pulse/pulse_daemon.h"
+#include "unit/audio/signals.h"
+
+namespace usermedia::testing {
+namespace {
+
+using audio::testing::db;
+using audio::testing::rms;
+using audio::testing::speechLike;
+using audio::testing::toneSnrDb;
+
+constexpr int kRate = 48000;
+constexpr int kChunk = kRate / 100;
+
+// The microphone's chunks, three ways: as captured, through a canceller fed the far end, and
+// through a canceller never fed it (what echoCancellation did before the reference existed).
+class EchoRecorder final : public CaptureSink
+{
+public:
+    explicit EchoRecorder(std::shared_ptr<audio::EchoReference> reference)
+        : reader_(std::move(reference)),
+          fed_(audio::AudioProcessor::create(kRate, 1, {true, false, false})),
+          starved_(audio::AudioProcessor::create(kRate, 1, {true, false, false}))
+    {
+        for (auto* v : {&raw_, &cancelled_, &uncancelled_})
+            v->reserve(static_cast<std::size_t>(kRate) * 40);
+    }
+
+    void onAudioChunk(const NativeAudioChunk& chunk) override
+    {
+        if (chunk.frames != kChunk || chunk.channels != 1)
+            return;
+        std::copy_n(chunk.samples, kChunk, a_.begin());
+        std::copy_n(chunk.samples, kChunk, b_.begin());
+        const int delay = reader_.feed(*fed_, chunk.timestamp);
+        fed_->process(a_.data(), delay);
+        starved_->process(b_.data(), 10);
+        {
+            std::lock_guard lock(mutex_);
+            raw_.insert(raw_.end(), chunk.samples, chunk.samples + kChunk);
+            cancelled_.insert(cancelled_.end(), a_.begin(), a_.end());
+            uncancelled_.insert(uncancelled_.end(), b_.begin(), b_.end());
+            maxDelay_ = std::max(maxDelay_, delay);
+            metrics_ = fed_->echoMetrics();
+        }
+        changed_.notify_all();
+    }
+    void onVideoFrame(const NativeVideoFrame& /*frame*/) override {}
+    void onCaptureError(const Error& /*error*/) override {}
+
+    std::size_t frames()
+    {
+        std::lock_guard lock(mutex_);
+        return raw_.size();
+    }
+    // Waits (a 30 s hang guard) until \p count frames were captured.
+    bool waitFor(std::size_t count)
+    {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(30),
+                                 [&] { return raw_.size() >= count; });
+    }
+
+    // After stop(): no more calls.
+    const std::vector<float>& raw() const { return raw_; }
+    const std::vector<float>& cancelled() const { return cancelled_; }
+    const std::vector<float>& uncancelled() const { return uncancelled_; }
+    const audio::EchoReference::Reader& reader() const { return reader_; }
+    int maxDelay() const { return maxDelay_; }
+    audio::EchoMetrics metrics() const { return metrics_; }
+
+private:
+    audio::EchoReference::Reader reader_;
+    std::unique_ptr<audio::AudioProcessor> fed_;
+    std::unique_ptr<audio::AudioProcessor> starved_;
+    std::array<float, kChunk> a_{};
+    std::array<float, kChunk> b_{};
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<float> raw_;
+    std::vector<float> cancelled_;
+    std::vector<float> uncancelled_;
+    int maxDelay_ = 0;
+    audio::EchoMetrics metrics_;
+};
+
+// Plays \p file (float32 mono at 48 kHz) into \p sink with pacat; waits for the end.
+class Player
+{
+public:
+    Player(const PulseDaemon& daemon, const std::string& sink, const std::string& file)
+    {
+        pid_ = fork();
+        if (pid_ == 0) {
+            setenv("PULSE_SERVER", daemon.server().c_str(), 1);
+            execlp("pacat", "pacat", "--playback", "--raw", ("--device=" + sink).c_str(),
+                   "--format=float32le", "--rate=48000", "--channels=1", "--latency-msec=20",
+                   file.c_str(), static_cast<char*>(nullptr));
+            _exit(127);
+        }
+    }
+    ~Player()
+    {
+        if (pid_ > 0) {
+            kill(pid_, SIGTERM);
+            waitpid(pid_, nullptr, 0);
+        }
+    }
+    Player(const Player&) = delete;
+    Player& operator=(const Player&) = delete;
+
+    // Waits (a 30 s hang guard, on a pidfd) for pacat to finish; its exit status.
+    int wait()
+    {
+        if (pid_ <= 0)
+            return -1;
+        const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+        if (pidfd >= 0) {
+            pollfd fd{pidfd, POLLIN, 0};
+            poll(&fd, 1, 30000);
+            close(pidfd);
+        }
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) != pid_)
+            return -1;
+        pid_ = 0;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+double energy(const std::vector<float>& x, std::size_t from, std::size_t to)
+{
+    const double r = rms(x.data() + from, to - from);
+    return r * r;
+}
+
+// The power of the \p hz part of x[from, to).
+double tonePower(const std::vector<float>& x, std::size_t from, std::size_t to, double hz)
+{
+    const double snr = toneSnrDb(x.data() + from, to - from, hz, kRate);
+    const double ratio = std::pow(10.0, snr / 10);
+    return energy(x, from, to) * ratio / (1 + ratio);
+}
+
+class PulseEchoTest : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        if (!PulseDaemon::available() || std::system("command -v pacat >/dev/null 2>&1") != 0)
+            GTEST_SKIP() << "pulseaudio or pacat is not installed";
+        ASSERT_EQ(daemon_.start(), "");
+        // The room: what "speakers" plays reaches the "room" sink 60 ms later; its monitor is
+        // the microphone.
+        ASSERT_NE(daemon_.pactl("load-module module-null-sink sink_name=speakers"), "");
+        ASSERT_EQ(daemon_.pactl("set-default-sink speakers"), "");
+        ASSERT_NE(daemon_.pactl("load-module module-null-sink sink_name=room"), "");
+        ASSERT_NE(daemon_.pactl("load-module module-loopback source=speakers.monitor sink=room "
+                                "latency_msec=60 source_dont_move=1 sink_dont_move=1"),
+                  "");
+    }
+
+    PulseDaemon daemon_;
+};
+
+TEST_F(PulseEchoTest, TheMonitorOfTheDefaultSinkCancelsTheEchoAndTheTalkerSurvives)
+{
+    auto backend = pulse::createPulseBackend(systemClock());
+    ASSERT_TRUE(backend->probe());
+    auto reference = backend->openEchoReference();
+    ASSERT_NE(reference, nullptr);
+    EXPECT_EQ(backend->openEchoReference(), reference) << "one recording per backend";
+    EXPECT_EQ(reference->sampleRate(), kRate);
+
+    auto opened = backend->open("room.monitor");
+    ASSERT_TRUE(opened) << opened.error().message;
+    std::unique_ptr<Device> mic = std::move(*opened);
+    ASSERT_TRUE(mic->configure(NativeAudioMode{kRate, 1, 32, 0.01}));
+    EchoRecorder recorder(reference);
+    ASSERT_TRUE(mic->start(recorder));
+
+    // 8 s of far-end talk, louder than the talker will be.
+    const std::string file = daemon_.dir() + "/far.raw";
+    {
+        const auto far = speechLike(kRate, 8 * kRate, 0.2, 21);
+        std::ofstream out(file, std::ios::binary);
+        out.write(reinterpret_cast<const char*>(far.data()),
+                  static_cast<std::streamsize>(far.size() * sizeof(float)));
+    }
+    const std::size_t echoFrom = recorder.frames();
+    Player player(daemon_, "speakers", file);
+    ASSERT_EQ(player.wait(), 0) << "pacat failed";
+    const std::size_t echoTo = recorder.frames();
+    ASSERT_GT(echoTo, echoFrom + 6 * static_cast<std::size_t>(kRate)) << "about 8 s were played";
+
+    // Then the near end alone: a 1 kHz talker in the room.
+    ASSERT_NE(daemon_.pactl("load-module module-sine-source source_name=talker rate=48000 "
+                            "frequency=1000"),
+              "");
+    ASSERT_NE(daemon_.pactl("load-module module-loopback source=talker sink=room "
+                            "latency_msec=60"),
+              "");
+    const std::size_t talkFrom = recorder.frames() + static_cast<std::size_t>(kRate) / 2;
+    const std::size_t talkTo = talkFrom + 2 * static_cast<std::size_t>(kRate);
+    ASSERT_TRUE(recorder.waitFor(talkTo));
+    mic->stop();
+
+    // The echo once the canceller has converged (3 s in), up to the end of the playback.
+    const auto& raw = recorder.raw();
+    std::size_t start = echoFrom;
+    while (start < echoTo && std::fabs(raw[start]) < 0.01F)
+        ++start;
+    ASSERT_LT(start + 4 * static_cast<std::size_t>(kRate), echoTo) << "the echo was heard";
+    const std::size_t from = start + 3 * static_cast<std::size_t>(kRate);
+    const std::size_t to = echoTo - static_cast<std::size_t>(kRate) / 5;
+    const double erle = db(energy(raw, from, to) / energy(recorder.cancelled(), from, to));
+    const double without = db(energy(raw, from, to) / energy(recorder.uncancelled(), from, to));
+    const double echoDb = db(energy(raw, from, to));
+    const double talkerKept = db(tonePower(recorder.cancelled(), talkFrom, talkTo, 1000) /
+                                 tonePower(raw, talkFrom, talkTo, 1000));
+    const audio::EchoMetrics metrics = recorder.metrics();
+    std::printf("pulse echo (speakers -> 60 ms loopback -> room.monitor, echo %.1f dBFS): ERLE "
+                "%.1f dB with the monitor as far end (library: %.1f dB, delay %d ms; hint up to "
+                "%d ms; far-end chunks fed %llu, dropped %llu), %.1f dB without it; talker kept "
+                "%+.1f dB\n",
+                echoDb, erle, metrics.erleDb, metrics.delayMedianMs, recorder.maxDelay(),
+                static_cast<unsigned long long>(recorder.reader().fed()),
+                static_cast<unsigned long long>(recorder.reader().dropped()), without, talkerKept);
+    EXPECT_GT(erle, 15.0);
+    EXPECT_LT(without, 3.0);
+    EXPECT_NEAR(talkerKept, 0.0, 3.0);
+    EXPECT_EQ(recorder.reader().dropped(), 0U);
+}
+
+TEST_F(PulseEchoTest, TheReferenceStopsWhenTheLastHolderLetsGo)
+{
+    auto backend = pulse::createPulseBackend(systemClock());
+    ASSERT_TRUE(backend->probe());
+    auto reference = backend->openEchoReference();
+    ASSERT_NE(reference, nullptr);
+    // Streams recording the default sink's monitor: ours, and the room's loopback.
+    const std::string monitor =
+            daemon_.pactl("list short sources | awk '$2 == \"speakers.monitor\" "
+                          "{ print $1 }'");
+    ASSERT_NE(monitor, "");
+    auto recordingMonitor = [&] {
+        return daemon_.pactl("list short source-outputs | awk '$2 == " + monitor + "' | wc -l");
+    };
+    EXPECT_EQ(recordingMonitor(), "2");
+    EXPECT_NE(daemon_.pactl("list source-outputs").find("usermedia echo reference"),
+              std::string::npos);
+    reference.reset();
+    // The handle disconnects its stream before the last pointer's release returns.
+    EXPECT_EQ(recordingMonitor(), "1");
+    EXPECT_EQ(daemon_.pactl("list source-outputs").find("usermedia echo reference"),
+              std::string::npos);
+}
+
+} // namespace
+} // namespace usermedia::testing
