@@ -8,9 +8,11 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <numbers>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -25,6 +27,22 @@
 
 namespace usermedia::alsa {
 namespace {
+
+using namespace std::chrono_literals;
+using Steady = std::chrono::steady_clock;
+
+// Polls \p done until it holds (10 s guard): for the kernel's own pace (module unload).
+template <typename Predicate>
+bool eventually(Predicate done)
+{
+    const auto deadline = Steady::now() + 10s;
+    while (!done()) {
+        if (Steady::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
 
 bool hasCard(const std::string& name)
 {
@@ -149,6 +167,35 @@ TEST_F(AlsaVmTest, EnumeratesTheLoopbackAndDummyCaptureDevices)
     }
 }
 
+// snd-aloop and snd-dummy are two platform devices: the groupIds come from sysfs
+// (/sys/class/sound/cardN/device), one per card, the same on every enumeration.
+TEST_F(AlsaVmTest, GroupsAreTheCardsPlatformDevicesInSysfs)
+{
+    if (!hasCard("Dummy"))
+        GTEST_SKIP() << "no snd-dummy card";
+    auto backend = createAlsaBackend(systemClock());
+    std::set<std::string> loopback;
+    std::set<std::string> dummy;
+    const auto devices = backend->enumerate();
+    for (const auto& device : devices) {
+        std::printf("%s  group %s\n", device.id.c_str(), device.groupId.c_str());
+        if (device.id.rfind("hw:CARD=Loopback,", 0) == 0)
+            loopback.insert(device.groupId);
+        if (device.id.rfind("hw:CARD=Dummy,", 0) == 0)
+            dummy.insert(device.groupId);
+    }
+    ASSERT_EQ(loopback.size(), 1U); // one card, one group
+    ASSERT_EQ(dummy.size(), 1U);
+    EXPECT_EQ(*loopback.begin(), "sysfs:/sys/devices/platform/snd_aloop.0");
+    EXPECT_EQ(*dummy.begin(), "sysfs:/sys/devices/platform/snd_dummy.0");
+    const auto again = backend->enumerate();
+    ASSERT_EQ(again.size(), devices.size());
+    for (std::size_t i = 0; i < again.size(); ++i) {
+        EXPECT_EQ(again[i].id, devices[i].id);
+        EXPECT_EQ(again[i].groupId, devices[i].groupId);
+    }
+}
+
 TEST_F(AlsaVmTest, ALoopbackCarriesAToneFromPlaybackToCapture)
 {
     TonePlayer player("hw:CARD=Loopback,DEV=0");
@@ -204,6 +251,63 @@ TEST_F(AlsaVmTest, ASecondOpenOfABusyDummyIsNotReadable)
     EXPECT_EQ(second.error().name, ErrorName::NotReadableError);
     EXPECT_EQ(second.error().osError, EBUSY);
     (*first)->stop();
+}
+
+// After the others: unloads snd-dummy (its nodes leave /dev/snd) and loads it again while a
+// MediaDevices context listens; inotify on /dev/snd turns both into devicechange, and
+// enumerateDevices() follows.
+TEST_F(AlsaVmTest, ZzzUnloadingAndReloadingSndDummyFiresDeviceChange)
+{
+    if (!hasCard("Dummy") || std::system("test -n \"$UMVM_MODULE_snd_dummy\"") != 0)
+        GTEST_SKIP() << "run-in-vm.sh did not load snd-dummy";
+    MediaDevicesOptions options;
+    options.ignoreEnvironment = true;
+    options.origin = "vm.usermedia";
+    options.permissionPolicy = PermissionPolicy::AllowAll;
+    options.permissionStoreDirectory = "/tmp/um-permissions";
+    auto created = MediaDevices::create(options);
+    ASSERT_TRUE(created) << created.error().toString();
+    MediaDevices devices = std::move(created).value();
+    std::mutex mutex;
+    std::condition_variable changed;
+    int changes = 0;
+    devices.addEventListener("devicechange", [&] {
+        std::lock_guard lock(mutex);
+        ++changes;
+        changed.notify_all();
+    });
+    auto microphones = [&] {
+        auto list = devices.enumerateDevices().waitFor(10s);
+        int count = 0;
+        for (const auto& info : list&&* list ? **list : std::vector<MediaDeviceInfo>{})
+            count += info.kind == MediaDeviceKind::AudioInput;
+        return count;
+    };
+    const int before = microphones();
+    ASSERT_GE(before, 3); // the loopback's two PCMs and the dummy's
+    const auto start = Steady::now();
+    ASSERT_TRUE(eventually([] { return std::system("rmmod snd-dummy 2>/dev/null") == 0; }));
+    {
+        std::unique_lock lock(mutex);
+        ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return changes >= 1; }));
+    }
+    std::printf("rmmod snd-dummy: devicechange after %lld ms\n",
+                static_cast<long long>(
+                        std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start)
+                                .count()));
+    EXPECT_TRUE(eventually([&] { return microphones() < before; }));
+    EXPECT_FALSE(hasCard("Dummy"));
+    int seen = 0;
+    {
+        std::lock_guard lock(mutex);
+        seen = changes;
+    }
+    ASSERT_EQ(std::system("$UMVM_MODULE_snd_dummy"), 0);
+    {
+        std::unique_lock lock(mutex);
+        ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return changes > seen; }));
+    }
+    EXPECT_TRUE(eventually([&] { return microphones() == before; }));
 }
 
 } // namespace
