@@ -285,6 +285,12 @@ Result<void> V4l2Device::start(CaptureSink& sink)
         return Error{ErrorName::NotFoundError, "v4l2: no fourcc for " + describeMode(mode), {}, 0};
     if (auto set = setFormat(mode, *fourcc); !set)
         return set;
+    // HDMI and SDI receivers (and vivid's HDMI/TV inputs) tell of a new source resolution with
+    // this event; the capture thread restarts or ends the stream. Other drivers refuse it.
+    v4l2_event_subscription subscription{};
+    subscription.type = V4L2_EVENT_SOURCE_CHANGE;
+    if (sys_->ioctl(fd_, VIDIOC_SUBSCRIBE_EVENT, &subscription) < 0)
+        UM_LOG(V4l2, Debug) << info_.path << ": no source change events: " << std::strerror(errno);
     if (auto mapped = mapBuffers(); !mapped)
         return mapped;
     int type = static_cast<int>(info_.bufferType);
@@ -306,6 +312,8 @@ Result<void> V4l2Device::start(CaptureSink& sink)
         packed_.resize(packedSize(mode.format, mode.width, mode.height));
     mode_ = mode;
     firstSequence_.reset();
+    frameBase_ = 0;
+    nextFrameNumber_ = 0;
     thread_ = std::thread([this, &sink] { run(sink); });
     return {};
 }
@@ -317,6 +325,10 @@ void V4l2Device::stop()
     sys_->signal(stopFd_);
     thread_.join();
     releaseBuffers();
+    if (stats_.sourceChanges > 0)
+        UM_LOG(V4l2, Info) << info_.path << ": the source changed resolution "
+                           << stats_.sourceChanges.load() << " times; restarted "
+                           << stats_.restarts.load() << " times";
     sys_->close(stopFd_);
     stopFd_ = -1;
 }
@@ -333,6 +345,50 @@ bool V4l2Device::requeue(std::uint32_t index)
         buffer.length = 1;
     }
     return sys_->ioctl(fd_, VIDIOC_QBUF, &buffer) == 0;
+}
+
+bool V4l2Device::sourceChanged()
+{
+    bool changed = false;
+    v4l2_event event{};
+    while (sys_->ioctl(fd_, VIDIOC_DQEVENT, &event) == 0) {
+        if (event.type == V4L2_EVENT_SOURCE_CHANGE &&
+            (event.u.src_change.changes & V4L2_EVENT_SRC_CH_RESOLUTION) != 0)
+            changed = true;
+        event = {};
+    }
+    return changed;
+}
+
+// Capture thread. A source change invalidates the queued buffers' size: stop the stream, free
+// them, set the configured mode again and stream anew if the driver still gives it (a scaler,
+// or the source came back to it); else the track ends, naming the new size.
+std::optional<Error> V4l2Device::restart()
+{
+    ++stats_.sourceChanges;
+    releaseBuffers();
+    const auto fourcc = info_.modes.fourccOf(mode_->format);
+    if (auto set = setFormat(*mode_, *fourcc); !set) {
+        Error error = set.error();
+        error.message = "v4l2: the source of " + info_.path + " ('" + info_.description.label +
+                        "') changed resolution: " + error.message;
+        return error;
+    }
+    if (auto mapped = mapBuffers(); !mapped)
+        return mapped.error();
+    int type = static_cast<int>(info_.bufferType);
+    if (sys_->ioctl(fd_, VIDIOC_STREAMON, &type) < 0)
+        return failure("VIDIOC_STREAMON after a source change", errno);
+    streaming_ = true;
+    const std::size_t row = rowBytes(mode_->format, mode_->width);
+    if (row != 0 && bytesPerLine_ > row)
+        packed_.resize(packedSize(mode_->format, mode_->width, mode_->height));
+    // Frame numbers go on from where they were; the driver may count sequences from 0 again.
+    frameBase_ = nextFrameNumber_;
+    firstSequence_.reset();
+    ++stats_.restarts;
+    UM_LOG(V4l2, Debug) << info_.path << ": source changed; streaming again";
+    return std::nullopt;
 }
 
 bool V4l2Device::dequeue(Dequeued& out)
@@ -420,7 +476,8 @@ void V4l2Device::deliver(CaptureSink& sink, const Dequeued& buffer)
     frame.data = data;
     frame.size = size;
     frame.timestamp = timestampOf(buffer);
-    frame.frameNumber = buffer.sequence - *firstSequence_;
+    frame.frameNumber = frameBase_ + (buffer.sequence - *firstSequence_);
+    nextFrameNumber_ = frame.frameNumber + 1;
     ++stats_.delivered;
     sink.onVideoFrame(frame);
 }
@@ -432,8 +489,9 @@ void V4l2Device::run(CaptureSink& sink)
     bool muted = false;
     int error = 0;
     std::string call;
-    while (error == 0) {
-        pollfd fds[2] = {{fd_, POLLIN, 0}, {stopFd_, POLLIN, 0}};
+    std::optional<Error> ended; // a failure with its own message (a source change)
+    while (error == 0 && !ended) {
+        pollfd fds[2] = {{fd_, POLLIN | POLLPRI, 0}, {stopFd_, POLLIN, 0}};
         const int ready = sys_->poll(fds, 2, kFrameTimeoutMs);
         if (ready < 0) {
             if (errno == EINTR)
@@ -454,6 +512,12 @@ void V4l2Device::run(CaptureSink& sink)
                 error = ETIMEDOUT;
                 call = "waiting for a frame for " + std::to_string(kMaxTimeouts) + " s";
             }
+            continue;
+        }
+        // An event (POLLPRI) first: buffers filled before a resolution change are of the old
+        // size, and the restart drops them.
+        if ((fds[0].revents & POLLPRI) != 0 && sourceChanged()) {
+            ended = restart();
             continue;
         }
         // Drain every filled buffer; only the freshest is delivered (no stale build-up).
@@ -493,7 +557,8 @@ void V4l2Device::run(CaptureSink& sink)
             }
         }
     }
-    const bool gone = error == ENODEV || error == ENXIO;
+    const int cause = ended ? ended->osError : error;
+    const bool gone = cause == ENODEV || cause == ENXIO;
     if (stats_.errorBuffers > 0)
         UM_LOG(V4l2, Info) << info_.path << ": skipped " << stats_.errorBuffers.load()
                            << " error-flagged or short buffers";
@@ -504,7 +569,7 @@ void V4l2Device::run(CaptureSink& sink)
         sys_->close(fd_);
         fd_ = -1;
     }
-    sink.onCaptureError(failure(call, error));
+    sink.onCaptureError(ended ? *ended : failure(call, error));
     if (gone && onGone_)
         onGone_();
 }

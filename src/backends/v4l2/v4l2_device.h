@@ -33,8 +33,10 @@ struct NodeInfo
 struct CaptureStats
 {
     std::atomic<std::uint64_t> delivered{0};
-    std::atomic<std::uint64_t> errorBuffers{0}; ///< V4L2_BUF_FLAG_ERROR or short: skipped
-    std::atomic<std::uint64_t> stale{0};        ///< overtaken by a fresher frame: requeued
+    std::atomic<std::uint64_t> errorBuffers{0};  ///< V4L2_BUF_FLAG_ERROR or short: skipped
+    std::atomic<std::uint64_t> stale{0};         ///< overtaken by a fresher frame: requeued
+    std::atomic<std::uint64_t> sourceChanges{0}; ///< V4L2_EVENT_SOURCE_CHANGE (resolution)
+    std::atomic<std::uint64_t> restarts{0};      ///< of those, streams restarted in the mode
 };
 
 /** Seconds without a frame before the track mutes; after kMaxTimeouts of them it ends. */
@@ -90,6 +92,10 @@ private:
     void releaseBuffers();
     void run(CaptureSink& sink);
     bool requeue(std::uint32_t index);
+    // Dequeues pending events; true when one says the source's resolution changed.
+    bool sourceChanged();
+    // Streams again in the configured mode after a source change, or says why it cannot.
+    std::optional<Error> restart();
     // Dequeues one buffer; false with errno set when none (EAGAIN) or on failure.
     bool dequeue(Dequeued& out);
     void deliver(CaptureSink& sink, const Dequeued& buffer);
@@ -111,6 +117,8 @@ private:
     std::uint32_t sizeImage_ = 0;
     std::vector<std::uint8_t> packed_; // rows without padding, when the driver pads them
     std::optional<std::uint32_t> firstSequence_;
+    std::uint64_t frameBase_ = 0;       // the first frame number of this (re)start of the stream
+    std::uint64_t nextFrameNumber_ = 0; // one past the last delivered
     CaptureStats stats_;
     std::thread thread_;
 };

@@ -163,6 +163,10 @@ void FakeKernel::setFormat(Node& node, v4l2_pix_format& pix) const
 {
     if (findFormat(node, pix.pixelformat) == nullptr)
         pix.pixelformat = node.spec.formats.front().fourcc;
+    if (node.sourceSize) {
+        pix.width = static_cast<std::uint32_t>(node.sourceSize->first);
+        pix.height = static_cast<std::uint32_t>(node.sourceSize->second);
+    }
     const std::uint32_t row = rowBytes(pix.pixelformat, static_cast<int>(pix.width));
     pix.bytesperline = row == 0 ? 0 : row + node.spec.padding;
     pix.sizeimage = imageSize(pix.pixelformat, pix.bytesperline, static_cast<int>(pix.width),
@@ -327,7 +331,7 @@ int FakeKernel::deviceIoctl(int fd, Node& node, unsigned long request, void* arg
             return fail(ENODEV);
         }
         if (node.events.empty() || node.events.front().kind == FakeEvent::Kind::Timeout ||
-            node.queued.empty())
+            node.events.front().kind == FakeEvent::Kind::SourceChange || node.queued.empty())
             return fail(EAGAIN);
         const FakeEvent event = node.events.front();
         node.events.pop_front();
@@ -353,6 +357,29 @@ int FakeKernel::deviceIoctl(int fd, Node& node, unsigned long request, void* arg
             return fail(node.spec.streamOnErrno);
         node.streaming = true;
         return 0;
+    case VIDIOC_SUBSCRIBE_EVENT: {
+        const auto* subscription = static_cast<const v4l2_event_subscription*>(argument);
+        if (!node.spec.sourceChangeEvents || subscription->type != V4L2_EVENT_SOURCE_CHANGE)
+            return fail(EINVAL);
+        node.subscribed = true;
+        return 0;
+    }
+    case VIDIOC_DQEVENT: {
+        if (!node.subscribed || node.events.empty() ||
+            node.events.front().kind != FakeEvent::Kind::SourceChange)
+            return fail(ENOENT);
+        const FakeEvent event = node.events.front();
+        node.events.pop_front();
+        if (event.width > 0)
+            node.sourceSize = std::make_pair(event.width, event.height);
+        else
+            node.sourceSize.reset();
+        auto* out = static_cast<v4l2_event*>(argument);
+        *out = {};
+        out->type = V4L2_EVENT_SOURCE_CHANGE;
+        out->u.src_change.changes = V4L2_EVENT_SRC_CH_RESOLUTION;
+        return 0;
+    }
     case VIDIOC_STREAMOFF:
         if (node.owner != fd)
             return fail(EINVAL);
@@ -406,6 +433,8 @@ short FakeKernel::readiness(const OpenFile& file)
         return POLLERR;
     case FakeEvent::Kind::Timeout:
         return 0;
+    case FakeEvent::Kind::SourceChange:
+        return node.subscribed ? POLLPRI : 0;
     default:
         return node.queued.empty() ? 0 : POLLIN;
     }

@@ -41,7 +41,8 @@ struct FakeNode
     std::optional<std::string> sysfsDevice; ///< what /sys/class/video4linux/<name>/device is
     int openErrno = 0;
     int streamOnErrno = 0;
-    std::uint32_t padding = 0; ///< bytes added to every row (bytesperline > width * bpp)
+    std::uint32_t padding = 0;      ///< bytes added to every row (bytesperline > width * bpp)
+    bool sourceChangeEvents = true; ///< VIDIOC_SUBSCRIBE_EVENT(V4L2_EVENT_SOURCE_CHANGE) works
 };
 
 /** What the next DQBUF (or poll) sees. */
@@ -53,11 +54,17 @@ struct FakeEvent
         ErrorFrame, ///< V4L2_BUF_FLAG_ERROR
         Timeout,    ///< poll returns 0 once
         Vanish,     ///< the node is unplugged: POLLERR, ENODEV
+        /// The source's resolution changes to \p width x \p height (0 x 0: S_FMT may choose any
+        /// size again, as with a scaler): POLLPRI and V4L2_EVENT_SOURCE_CHANGE when subscribed;
+        /// from then on S_FMT gives that size.
+        SourceChange,
     };
     Kind kind = Kind::Frame;
     std::uint8_t fill = 0;
     std::uint32_t bytesUsed = 0;     ///< 0: the whole image
     std::chrono::nanoseconds age{0}; ///< how long before monotonicNow() the driver stamped it
+    int width = 0;                   ///< SourceChange: the new size
+    int height = 0;
 };
 
 class FakeKernel final : public Sys
@@ -111,6 +118,8 @@ private:
         std::deque<std::uint32_t> queued;
         bool streaming = false;
         std::uint32_t sequence = 0;
+        bool subscribed = false;                       ///< to V4L2_EVENT_SOURCE_CHANGE
+        std::optional<std::pair<int, int>> sourceSize; ///< what S_FMT gives after a change
     };
     struct OpenFile
     {

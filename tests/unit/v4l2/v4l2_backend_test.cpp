@@ -479,6 +479,94 @@ TEST_F(V4l2BackendTest, TheFreshestFrameWins)
     EXPECT_EQ(static_cast<V4l2Device&>(*device).stats().stale.load(), 2U);
 }
 
+// An HDMI receiver's source changed resolution (V4L2_EVENT_SOURCE_CHANGE): the stream restarts
+// in the configured mode when the driver still gives it (a scaler), frames numbered on.
+TEST_F(V4l2BackendTest, ASourceChangeRestartsTheStreamInTheConfiguredModeWhenItIsStillGiven)
+{
+    kernel_->addNode(webcam());
+    auto backend = makeBackend();
+    auto device = openFirst(*backend);
+    ASSERT_TRUE(device);
+    ASSERT_TRUE(device->configure(NativeVideoMode{NativePixelFormat::YUYV, 320, 240, 30, 30}));
+    RecordingSink sink;
+    ASSERT_TRUE(device->start(sink));
+    EXPECT_EQ(kernel_->calls(VIDIOC_SUBSCRIBE_EVENT), 1);
+    kernel_->push("video0", {{Kind::Frame, 1}});
+    ASSERT_TRUE(sink.waitFrames(1));
+    kernel_->push("video0", {{Kind::Frame, 2}});
+    ASSERT_TRUE(sink.waitFrames(2));
+    kernel_->push("video0", {{Kind::SourceChange}, {Kind::Frame, 3}});
+    ASSERT_TRUE(sink.waitFrames(3));
+    EXPECT_EQ(kernel_->calls(VIDIOC_STREAMON), 2);
+    EXPECT_EQ(kernel_->calls(VIDIOC_REQBUFS), 3); // buffers, freed, buffers again
+    EXPECT_EQ(kernel_->mappings(), 4);
+    device->stop();
+    const auto frames = sink.frames();
+    ASSERT_EQ(frames.size(), 3U);
+    EXPECT_EQ(frames[2].bytes.front(), 3);
+    EXPECT_EQ(frames[2].native.width, 320);
+    EXPECT_EQ(frames[2].bytes.size(), 320U * 240 * 2);
+    EXPECT_EQ(frames[1].native.frameNumber, 1U);
+    EXPECT_EQ(frames[2].native.frameNumber, 2U); // on from the last, not from 0 again
+    const auto& stats = static_cast<V4l2Device&>(*device).stats();
+    EXPECT_EQ(stats.sourceChanges.load(), 1U);
+    EXPECT_EQ(stats.restarts.load(), 1U);
+    EXPECT_TRUE(sink.errors().empty());
+    EXPECT_EQ(kernel_->mappings(), 0);
+    device.reset();
+    EXPECT_EQ(kernel_->openFds(), 0);
+}
+
+// The new source size is not the configured one: the track ends (NotReadableError naming the
+// sizes), with the buffers released, rather than deliver frames of the wrong size.
+TEST_F(V4l2BackendTest, ASourceChangeToAnotherSizeEndsCaptureAndReleasesTheBuffers)
+{
+    kernel_->addNode(webcam());
+    auto backend = makeBackend();
+    auto device = openFirst(*backend);
+    ASSERT_TRUE(device);
+    ASSERT_TRUE(device->configure(NativeVideoMode{NativePixelFormat::YUYV, 320, 240, 30, 30}));
+    RecordingSink sink;
+    ASSERT_TRUE(device->start(sink));
+    kernel_->push("video0", {{Kind::Frame, 1}});
+    ASSERT_TRUE(sink.waitFrames(1));
+    FakeEvent change{Kind::SourceChange};
+    change.width = 1280;
+    change.height = 720;
+    kernel_->push("video0", {change, {Kind::Frame, 2}});
+    ASSERT_TRUE(sink.waitError());
+    const Error error = sink.errors().front();
+    EXPECT_EQ(error.name, ErrorName::NotReadableError);
+    EXPECT_NE(error.message.find("changed resolution"), std::string::npos) << error.message;
+    EXPECT_NE(error.message.find("1280x720"), std::string::npos) << error.message;
+    EXPECT_EQ(kernel_->mappings(), 0); // released by the capture thread, before the error
+    EXPECT_EQ(sink.frames().size(), 1U);
+    const auto& stats = static_cast<V4l2Device&>(*device).stats();
+    EXPECT_EQ(stats.sourceChanges.load(), 1U);
+    EXPECT_EQ(stats.restarts.load(), 0U);
+    device->stop();
+    device.reset();
+    EXPECT_EQ(kernel_->openFds(), 0);
+}
+
+// Webcams refuse the subscription: capture goes on as before.
+TEST_F(V4l2BackendTest, DriversWithoutSourceChangeEventsCaptureAsBefore)
+{
+    FakeNode node = webcam();
+    node.sourceChangeEvents = false;
+    kernel_->addNode(node);
+    auto backend = makeBackend();
+    auto device = openFirst(*backend);
+    ASSERT_TRUE(device);
+    RecordingSink sink;
+    ASSERT_TRUE(device->start(sink));
+    kernel_->push("video0", {{Kind::Frame, 9}});
+    ASSERT_TRUE(sink.waitFrames(1));
+    device->stop();
+    EXPECT_TRUE(sink.errors().empty());
+    EXPECT_EQ(static_cast<V4l2Device&>(*device).stats().sourceChanges.load(), 0U);
+}
+
 TEST_F(V4l2BackendTest, PaddedRowsArePacked)
 {
     FakeNode node = webcam();
