@@ -1,22 +1,42 @@
 // SPDX-License-Identifier: MIT
 // SelectSettings for microphones. https://w3c.github.io/mediacapture-main/#dfn-selectsettings
 //
-// Candidates are device x native mode (no resampling yet), and the audio-processing switches
-// (echoCancellation, autoGainControl, noiseSuppression), which the core implements for every
-// source and so can take either value. Ranking, compared lexicographically:
+// Candidates. The spec lets the UA decide which settings a source can take; usermedia offers
+// Chromium's, since those are what web developers meet, plus conversions:
+//   - processed: the audio processing (echoCancellation, autoGainControl, noiseSuppression,
+//     at least one on) runs at 48000 Hz and is what the track gets, mono or in the native
+//     channel count (Chromium's audio-processing path);
+//   - native: the device's own rate and channels with every switch off (Chromium's path
+//     without processing);
+//   - converted: either of the above resampled (8000 Hz up to 48000 Hz or the native rate,
+//     if higher) or mixed to mono or stereo, with the value the required constraints leave
+//     nearest the ideal. Chromium has no such path; usermedia offers it so that a required
+//     sampleRate or channelCount is met on hardware that cannot do it (issue 7), and ranks it
+//     after every unconverted candidate that satisfies the same advanced sets: conversion is
+//     used to meet a requirement, never for an ideal, so that answers to ideals stay
+//     Chromium's (ideal 8000 Hz on a 44100 Hz device: the native 44100 Hz).
+// sampleSize and latency are the device's (Chromium converts neither).
+//
+// Ranking, compared lexicographically:
 //   1. for each advanced set in order: satisfied (0) or not (1)   (spec: advanced sets)
-//   2. fitness distance of the basic set                           (spec: smallest distance)
-//   3. for each advanced set: its fitness distance                 (Chromium)
-//   4. device order; remaining ties go to the earlier mode.
+//   2. converted (1) or not (0)                                    (see above)
+//   3. fitness distance of the basic set                           (spec: smallest distance)
+//   4. for each advanced set: its fitness distance                 (Chromium)
+//   5. device order; remaining ties go to the earlier candidate: modes in order, and within a
+//      mode processed mono, processed native channels, native, converted, so that with nothing
+//      asked the result is Chromium's (48000 Hz mono, processing on).
 // Unconstrained switches default to on, and autoGainControl/noiseSuppression follow
 // echoCancellation when only that is given, as in Chromium, where turning echo cancellation off
 // turns the whole processing off (case default/legacy-audio-mand-echo).
 //
 // One implementation serves selectAudioSettings() and its explaining overload (explain.h): with a
 // Recorder it also reports every candidate; there is no pruning to skip.
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <set>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "constraints/explain.h"
@@ -38,12 +58,50 @@ enum class AudioConstraint
     ChannelCount,
     SampleSize,
     Latency,
+    EchoCancellation,
+    AutoGainControl,
+    NoiseSuppression,
     Count
 };
 
 constexpr std::array<std::string_view, static_cast<std::size_t>(AudioConstraint::Count)>
-        kConstraintNames{"deviceId",     "groupId",    "sampleRate",
-                         "channelCount", "sampleSize", "latency"};
+        kConstraintNames{"deviceId",         "groupId",         "sampleRate",
+                         "channelCount",     "sampleSize",      "latency",
+                         "echoCancellation", "autoGainControl", "noiseSuppression"};
+
+// The rate the audio processing runs at and delivers (Chromium's
+// media::kAudioProcessingSampleRate).
+constexpr int kProcessingRate = kAudioProcessingRate;
+// The lowest rate a converted candidate offers (the lowest the processing runs at), and the
+// highest: 48000 Hz, or the device's own rate if higher.
+constexpr int kMinConvertedRate = kMinConvertedAudioRate;
+int maxConvertedRate(const NativeAudioMode& mode)
+{
+    return maxConvertedAudioRate(mode);
+}
+
+// The channel counts candidates of \p mode can have: mono and stereo by mixing, and its own.
+std::array<int, 3> channelChoices(const NativeAudioMode& mode)
+{
+    return {1, 2, mode.channels};
+}
+
+// What one candidate delivers.
+struct Format
+{
+    int sampleRate = 0;
+    int channels = 0;
+    int sampleSize = 0;
+    double latency = 0;
+    bool processed = false; // the switches may be on (else all are off)
+    bool converted = false;
+
+    auto tied() const
+    {
+        return std::tie(sampleRate, channels, sampleSize, latency, processed, converted);
+    }
+    bool operator<(const Format& other) const { return tied() < other.tied(); }
+};
 
 struct PreparedSet
 {
@@ -65,38 +123,6 @@ PreparedSet prepare(const MediaTrackConstraintSet& set)
 bool isUsable(const NativeAudioMode& mode)
 {
     return mode.sampleRate > 0 && mode.channels > 0 && std::isfinite(mode.latency);
-}
-
-// The first required constraint that the device and mode fail, in check order.
-std::optional<AudioConstraint> failure(const AudioSourceCandidate& device,
-                                       const NativeAudioMode& mode, const PreparedSet& set)
-{
-    if (!fitness::stringSatisfies(set.set->deviceId, device.deviceId))
-        return AudioConstraint::DeviceId;
-    if (!fitness::stringSatisfies(set.set->groupId, device.groupId))
-        return AudioConstraint::GroupId;
-    if (!set.sampleRate.allows(mode.sampleRate))
-        return AudioConstraint::SampleRate;
-    if (!set.channelCount.allows(mode.channels))
-        return AudioConstraint::ChannelCount;
-    if (!set.sampleSize.allows(mode.sampleSize))
-        return AudioConstraint::SampleSize;
-    if (!set.latency.allows(mode.latency))
-        return AudioConstraint::Latency;
-    return std::nullopt;
-}
-
-void recordSatisfiable(const AudioSourceCandidate& device, const NativeAudioMode& mode,
-                       const PreparedSet& basic, std::array<bool, kConstraintNames.size()>& ok)
-{
-    const bool results[] = {fitness::stringSatisfies(basic.set->deviceId, device.deviceId),
-                            fitness::stringSatisfies(basic.set->groupId, device.groupId),
-                            basic.sampleRate.allows(mode.sampleRate),
-                            basic.channelCount.allows(mode.channels),
-                            basic.sampleSize.allows(mode.sampleSize),
-                            basic.latency.allows(mode.latency)};
-    for (std::size_t i = 0; i < ok.size(); ++i)
-        ok[i] = ok[i] || results[i];
 }
 
 // The three processing switches: each either fixed by a required value or still free.
@@ -141,16 +167,159 @@ struct Switches
         }
         return values;
     }
+
+    // A native (unprocessed) candidate: every switch off.
+    static Switches allOff() { return {{false, false, false}}; }
 };
 
+// The first constraint of \p set that no candidate of \p mode can satisfy, judged on what the
+// mode reaches with conversion (rates, channel choices) and either processing path.
+std::optional<AudioConstraint> modeFailure(const AudioSourceCandidate& device,
+                                           const NativeAudioMode& mode, const PreparedSet& set)
+{
+    if (!fitness::stringSatisfies(set.set->deviceId, device.deviceId))
+        return AudioConstraint::DeviceId;
+    if (!fitness::stringSatisfies(set.set->groupId, device.groupId))
+        return AudioConstraint::GroupId;
+    if (!set.sampleRate.overlaps(kMinConvertedRate, maxConvertedRate(mode)))
+        return AudioConstraint::SampleRate;
+    const auto choices = channelChoices(mode);
+    if (std::none_of(choices.begin(), choices.end(),
+                     [&set](int channels) { return set.channelCount.allows(channels); }))
+        return AudioConstraint::ChannelCount;
+    if (!set.sampleSize.allows(mode.sampleSize))
+        return AudioConstraint::SampleSize;
+    if (!set.latency.allows(mode.latency))
+        return AudioConstraint::Latency;
+    return std::nullopt;
+}
+
+// The first required constraint of \p set that \p format fails, in check order.
+std::optional<AudioConstraint> formatFailure(const AudioSourceCandidate& device,
+                                             const Format& format, const PreparedSet& set)
+{
+    if (!fitness::stringSatisfies(set.set->deviceId, device.deviceId))
+        return AudioConstraint::DeviceId;
+    if (!fitness::stringSatisfies(set.set->groupId, device.groupId))
+        return AudioConstraint::GroupId;
+    if (!set.sampleRate.allows(format.sampleRate))
+        return AudioConstraint::SampleRate;
+    if (!set.channelCount.allows(format.channels))
+        return AudioConstraint::ChannelCount;
+    if (!set.sampleSize.allows(format.sampleSize))
+        return AudioConstraint::SampleSize;
+    if (!set.latency.allows(format.latency))
+        return AudioConstraint::Latency;
+    if (!format.processed) {
+        for (std::size_t i = 0; i < Switches::kMembers.size(); ++i) {
+            if (!fitness::booleanSatisfies(set.set->*Switches::kMembers[i], false))
+                return static_cast<AudioConstraint>(
+                        static_cast<std::size_t>(AudioConstraint::EchoCancellation) + i);
+        }
+    }
+    return std::nullopt;
+}
+
+void recordSatisfiable(const AudioSourceCandidate& device, const NativeAudioMode& mode,
+                       const PreparedSet& basic, std::array<bool, kConstraintNames.size()>& ok)
+{
+    const auto choices = channelChoices(mode);
+    const bool results[] = {
+            fitness::stringSatisfies(basic.set->deviceId, device.deviceId),
+            fitness::stringSatisfies(basic.set->groupId, device.groupId),
+            basic.sampleRate.overlaps(kMinConvertedRate, maxConvertedRate(mode)),
+            std::any_of(choices.begin(), choices.end(),
+                        [&basic](int channels) { return basic.channelCount.allows(channels); }),
+            basic.sampleSize.allows(mode.sampleSize),
+            basic.latency.allows(mode.latency),
+            true, // either processing path serves any switch
+            true,
+            true};
+    for (std::size_t i = 0; i < ok.size(); ++i)
+        ok[i] = ok[i] || results[i];
+}
+
+/**
+ * \p base resampled and mixed to the rate and channel count that \p rate and \p channels allow,
+ * nearest the basic set's ideals (else \p base's own values); nothing when they allow nothing
+ * \p mode reaches, or exactly \p base.
+ */
+std::optional<Format> convertedFormat(const Format& base, const NativeAudioMode& mode,
+                                      const NumberRequirement& rate,
+                                      const NumberRequirement& channels, const PreparedSet& basic)
+{
+    const double lo = std::ceil(std::max<double>(rate.lo, kMinConvertedRate));
+    const double hi = std::floor(std::min<double>(rate.hi, maxConvertedRate(mode)));
+    if (!(lo <= hi))
+        return std::nullopt;
+    const double wantedRate = basic.sampleRate.ideal.value_or(base.sampleRate);
+    const double wantedChannels = basic.channelCount.ideal.value_or(base.channels);
+    int bestChannels = 0;
+    for (const int choice : channelChoices(mode)) {
+        if (channels.allows(choice) &&
+            (bestChannels == 0 ||
+             std::abs(choice - wantedChannels) < std::abs(bestChannels - wantedChannels)))
+            bestChannels = choice;
+    }
+    if (bestChannels == 0)
+        return std::nullopt;
+    Format format = base;
+    format.sampleRate = static_cast<int>(std::clamp(std::round(wantedRate), lo, hi));
+    format.channels = bestChannels;
+    format.converted = true;
+    if (format.sampleRate == base.sampleRate && format.channels == base.channels)
+        return std::nullopt;
+    return format;
+}
+
+/**
+ * Every format a candidate of \p mode can take (see the top of the file), in tie-break order,
+ * added to \p out. Converted formats are made for the basic set's rate and channel ranges, and
+ * for those ranges narrowed by the advanced sets in order (each kept if the mode still reaches
+ * something), so a required value of either kind can be met.
+ */
+void formatsOf(const NativeAudioMode& mode, const PreparedSet& basic,
+               std::span<const PreparedSet> advanced, std::vector<Format>& out)
+{
+    const std::size_t first = out.size();
+    out.push_back({kProcessingRate, 1, mode.sampleSize, mode.latency, true, false});
+    if (mode.channels != 1)
+        out.push_back({kProcessingRate, mode.channels, mode.sampleSize, mode.latency, true, false});
+    out.push_back({mode.sampleRate, mode.channels, mode.sampleSize, mode.latency, false, false});
+    const std::size_t bases = out.size();
+
+    NumberRequirement rate = basic.sampleRate;
+    NumberRequirement channels = basic.channelCount;
+    const auto choices = channelChoices(mode);
+    for (const PreparedSet& set : advanced) {
+        const NumberRequirement narrowedRate = rate.intersect(set.sampleRate);
+        const NumberRequirement narrowedChannels = channels.intersect(set.channelCount);
+        if (narrowedRate.overlaps(kMinConvertedRate, maxConvertedRate(mode)) &&
+            std::any_of(choices.begin(), choices.end(),
+                        [&](int c) { return narrowedChannels.allows(c); })) {
+            rate = narrowedRate;
+            channels = narrowedChannels;
+        }
+    }
+    for (std::size_t b = first; b < bases; ++b) {
+        const Format base = out[b];
+        const auto plain = convertedFormat(base, mode, basic.sampleRate, basic.channelCount, basic);
+        if (plain)
+            out.push_back(*plain);
+        const auto narrowed = convertedFormat(base, mode, rate, channels, basic);
+        if (narrowed && (!plain || plain->tied() != narrowed->tied()))
+            out.push_back(*narrowed);
+    }
+}
+
 double fitnessDistance(const PreparedSet& set, const AudioSourceCandidate& device,
-                       const NativeAudioMode& mode, const std::array<bool, 3>& switches)
+                       const Format& format, const std::array<bool, 3>& switches)
 {
     const MediaTrackConstraintSet& s = *set.set;
-    double distance = fitness::numberFitness(mode.sampleRate, set.sampleRate) +
-                      fitness::numberFitness(mode.channels, set.channelCount) +
-                      fitness::numberFitness(mode.sampleSize, set.sampleSize) +
-                      fitness::numberFitness(mode.latency, set.latency) +
+    double distance = fitness::numberFitness(format.sampleRate, set.sampleRate) +
+                      fitness::numberFitness(format.channels, set.channelCount) +
+                      fitness::numberFitness(format.sampleSize, set.sampleSize) +
+                      fitness::numberFitness(format.latency, set.latency) +
                       fitness::stringFitness(s.deviceId, device.deviceId) +
                       fitness::stringFitness(s.groupId, device.groupId);
     for (std::size_t i = 0; i < Switches::kMembers.size(); ++i)
@@ -158,14 +327,14 @@ double fitnessDistance(const PreparedSet& set, const AudioSourceCandidate& devic
     return distance;
 }
 
-MediaTrackSettings settingsOf(const AudioSourceCandidate& device, const NativeAudioMode& mode,
+MediaTrackSettings settingsOf(const AudioSourceCandidate& device, const Format& format,
                               const std::array<bool, 3>& switches)
 {
     MediaTrackSettings s;
-    s.sampleRate = mode.sampleRate;
-    s.channelCount = mode.channels;
-    s.sampleSize = mode.sampleSize;
-    s.latency = mode.latency;
+    s.sampleRate = format.sampleRate;
+    s.channelCount = format.channels;
+    s.sampleSize = format.sampleSize;
+    s.latency = format.latency;
     s.echoCancellation = switches[0];
     s.autoGainControl = switches[1];
     s.noiseSuppression = switches[2];
@@ -190,17 +359,27 @@ const NumberRequirement& requirementOf(AudioConstraint c, const PreparedSet& set
     }
 }
 
-double valueOf(AudioConstraint c, const NativeAudioMode& mode)
+// What \p mode reaches of the numeric constraint \p c, nearest \p requirement: a range of
+// rates, the nearest channel choice, the native sample size and latency.
+std::pair<double, double> reachOf(AudioConstraint c, const NativeAudioMode& mode,
+                                  const NumberRequirement& requirement)
 {
     switch (c) {
     case AudioConstraint::SampleRate:
-        return mode.sampleRate;
-    case AudioConstraint::ChannelCount:
-        return mode.channels;
+        return {kMinConvertedRate, maxConvertedRate(mode)};
+    case AudioConstraint::ChannelCount: {
+        double nearest = mode.channels;
+        for (const int choice : channelChoices(mode)) {
+            if (explain::shortfall(requirement, choice, choice) <
+                explain::shortfall(requirement, nearest, nearest))
+                nearest = choice;
+        }
+        return {nearest, nearest};
+    }
     case AudioConstraint::SampleSize:
-        return mode.sampleSize;
+        return {mode.sampleSize, mode.sampleSize};
     default:
-        return mode.latency;
+        return {mode.latency, mode.latency};
     }
 }
 
@@ -209,6 +388,8 @@ std::string_view unitOf(AudioConstraint c)
     switch (c) {
     case AudioConstraint::SampleRate:
         return " Hz";
+    case AudioConstraint::ChannelCount:
+        return " channels";
     case AudioConstraint::SampleSize:
         return " bit";
     case AudioConstraint::Latency:
@@ -229,9 +410,10 @@ CandidateExclusion exclusionOf(AudioConstraint c, const AudioSourceCandidate& de
         return explain::stringExclusion("groupId", *set.set->groupId, device.groupId,
                                         "this microphone");
     }
-    const double value = valueOf(c, mode);
-    return explain::numberExclusion(kConstraintNames[static_cast<std::size_t>(c)],
-                                    requirementOf(c, set), value, value, unitOf(c));
+    const NumberRequirement& requirement = requirementOf(c, set);
+    const auto [lo, hi] = reachOf(c, mode, requirement);
+    return explain::numberExclusion(kConstraintNames[static_cast<std::size_t>(c)], requirement, lo,
+                                    hi, unitOf(c));
 }
 
 CandidateReport reportOf(std::size_t deviceIndex, const AudioSourceCandidate& device,
@@ -245,8 +427,8 @@ CandidateReport reportOf(std::size_t deviceIndex, const AudioSourceCandidate& de
 }
 
 /**
- * The nearest thing to \p named the microphones offer: "no microphone mode reaches sampleRate
- * >= 96000; the highest is 48000 Hz, 1 channel, 16 bit". Device ids only with \p withDeviceIds.
+ * The nearest thing to \p named the microphones offer: "no microphone reaches sampleRate
+ * >= 200000; the highest is 48000 Hz". Device ids only with \p withDeviceIds.
  */
 std::string nearestText(AudioConstraint named, const PreparedSet& basic,
                         std::span<const AudioSourceCandidate> devices, bool withDeviceIds)
@@ -270,7 +452,7 @@ std::string nearestText(AudioConstraint named, const PreparedSet& basic,
             kConstraintNames[static_cast<std::size_t>(named)], requirement);
     if (requirement.isEmpty())
         return "no value satisfies " + required;
-    const NativeAudioMode* best = nullptr;
+    std::optional<std::pair<double, double>> best;
     const AudioSourceCandidate* bestDevice = nullptr;
     double bestShortfall = fitness::kInfinity;
     for (const auto& device : devices) {
@@ -280,24 +462,25 @@ std::string nearestText(AudioConstraint named, const PreparedSet& basic,
         for (const NativeAudioMode& mode : device.modes) {
             if (!isUsable(mode))
                 continue;
-            const double value = valueOf(named, mode);
-            const double shortfall = explain::shortfall(requirement, value, value);
+            const auto reach = reachOf(named, mode, requirement);
+            const double shortfall = explain::shortfall(requirement, reach.first, reach.second);
             if (shortfall < bestShortfall) {
                 bestShortfall = shortfall;
-                best = &mode;
+                best = reach;
                 bestDevice = &device;
             }
         }
     }
     if (!best)
-        return "no microphone mode satisfies " + required;
+        return "no microphone satisfies " + required;
     const std::string on = withDeviceIds ? " on " + bestDevice->deviceId : "";
     if (bestShortfall > 0) {
-        const bool tooSmall = valueOf(named, *best) < requirement.lo;
-        return "no microphone mode reaches " + required + "; the " +
-               (tooSmall ? "highest" : "lowest") + " is " + explain::modeText(*best) + on;
+        const bool tooSmall = best->second < requirement.lo;
+        const double value = tooSmall ? best->second : best->first;
+        return "no microphone reaches " + required + "; the " + (tooSmall ? "highest" : "lowest") +
+               " is " + explain::number(value) + std::string(unitOf(named)) + on;
     }
-    return "no microphone mode satisfies " + required + " together with the other constraints";
+    return "no microphone satisfies " + required + " together with the other constraints";
 }
 
 constexpr std::string_view kRelaxable[] = {"deviceId",     "groupId",    "sampleRate",
@@ -317,7 +500,7 @@ Result<AudioSelection> selectAudio(const MediaTrackConstraints& constraints,
     for (const auto& set : constraints.advanced)
         advanced.push_back(prepare(set));
     const std::size_t n = advanced.size();
-    const std::size_t keySize = 2 * n + 2;
+    const std::size_t keySize = 2 * n + 3;
     std::vector<double> key(keySize, 0.0);
     std::vector<double> bestKey(keySize, fitness::kInfinity);
     std::vector<bool> satisfied(n, false);
@@ -328,10 +511,14 @@ Result<AudioSelection> selectAudio(const MediaTrackConstraints& constraints,
     bool found = false;
     std::size_t bestDevice = 0;
     const NativeAudioMode* bestMode = nullptr;
+    Format bestFormat;
     std::array<bool, 3> bestSwitches{};
+    std::vector<Format> formats;
+    std::set<Format> seen; // per device: a format an earlier mode gave cannot win again
 
     for (std::size_t d = 0; d < candidates.size(); ++d) {
         const AudioSourceCandidate& device = candidates[d];
+        seen.clear();
         for (const NativeAudioMode& mode : device.modes) {
             if (!isUsable(mode)) {
                 if (recorder) {
@@ -344,7 +531,7 @@ Result<AudioSelection> selectAudio(const MediaTrackConstraints& constraints,
             }
             anyMode = true;
             recordSatisfiable(device, mode, basic, ok);
-            if (auto failed = failure(device, mode, basic)) {
+            if (auto failed = modeFailure(device, mode, basic)) {
                 lastFailure = failed;
                 if (recorder) {
                     CandidateReport r = reportOf(d, device, mode);
@@ -353,40 +540,53 @@ Result<AudioSelection> selectAudio(const MediaTrackConstraints& constraints,
                 }
                 continue;
             }
-            Switches switches;
-            if (!switches.apply(constraints))
-                continue; // cannot happen: one set never requires both values
-            // Spec, SelectSettings: advanced sets in order, each kept if it can hold with those
-            // before.
-            for (std::size_t k = 0; k < n; ++k) {
-                satisfied[k] =
-                        !failure(device, mode, advanced[k]) && switches.apply(*advanced[k].set);
-                key[k] = satisfied[k] ? 0.0 : 1.0;
+            formats.clear();
+            formatsOf(mode, basic, advanced, formats);
+            for (const Format& format : formats) {
+                if (formatFailure(device, format, basic) || !seen.insert(format).second)
+                    continue;
+                Switches switches = format.processed ? Switches{} : Switches::allOff();
+                if (!switches.apply(constraints))
+                    continue; // cannot happen: one set never requires both values
+                // Spec, SelectSettings: advanced sets in order, each kept if it can hold with
+                // those before.
+                for (std::size_t k = 0; k < n; ++k) {
+                    satisfied[k] = !formatFailure(device, format, advanced[k]) &&
+                                   switches.apply(*advanced[k].set);
+                    key[k] = satisfied[k] ? 0.0 : 1.0;
+                }
+                const std::array<bool, 3> values =
+                        format.processed ? switches.resolve(constraints) : std::array<bool, 3>{};
+                // Processing with every switch off is the native path (listed separately).
+                if (format.processed && !(values[0] || values[1] || values[2]))
+                    continue;
+                key[n] = format.converted ? 1.0 : 0.0;
+                key[n + 1] = fitnessDistance(basic, device, format, values);
+                for (std::size_t k = 0; k < n; ++k) {
+                    key[n + 2 + k] = satisfied[k]
+                                             ? fitnessDistance(advanced[k], device, format, values)
+                                             : fitness::kInfinity;
+                }
+                key[2 * n + 2] = double(d);
+                if (recorder) {
+                    CandidateReport r = reportOf(d, device, mode);
+                    r.settings = settingsOf(device, format, values);
+                    r.fitnessDistance = key[n + 1];
+                    for (std::size_t k = 0; k < n; ++k)
+                        r.advancedSatisfied.push_back(satisfied[k]);
+                    recorder->addEligible(std::move(r), key);
+                }
+                if (found && !fitness::lexicographicallyLess(key.data(), bestKey.data(), keySize))
+                    continue;
+                found = true;
+                if (recorder)
+                    recorder->chooseLast();
+                bestKey.swap(key);
+                bestDevice = d;
+                bestMode = &mode;
+                bestFormat = format;
+                bestSwitches = values;
             }
-            const std::array<bool, 3> values = switches.resolve(constraints);
-            key[n] = fitnessDistance(basic, device, mode, values);
-            for (std::size_t k = 0; k < n; ++k) {
-                key[n + 1 + k] = satisfied[k] ? fitnessDistance(advanced[k], device, mode, values)
-                                              : fitness::kInfinity;
-            }
-            key[2 * n + 1] = double(d);
-            if (recorder) {
-                CandidateReport r = reportOf(d, device, mode);
-                r.settings = settingsOf(device, mode, values);
-                r.fitnessDistance = key[n];
-                for (std::size_t k = 0; k < n; ++k)
-                    r.advancedSatisfied.push_back(satisfied[k]);
-                recorder->addEligible(std::move(r), key);
-            }
-            if (found && !fitness::lexicographicallyLess(key.data(), bestKey.data(), keySize))
-                continue;
-            found = true;
-            if (recorder)
-                recorder->chooseLast();
-            bestKey.swap(key);
-            bestDevice = d;
-            bestMode = &mode;
-            bestSwitches = values;
         }
     }
 
@@ -423,7 +623,7 @@ Result<AudioSelection> selectAudio(const MediaTrackConstraints& constraints,
     AudioSelection result;
     result.deviceIndex = bestDevice;
     result.nativeMode = *bestMode;
-    result.settings = settingsOf(candidates[bestDevice], *bestMode, bestSwitches);
+    result.settings = settingsOf(candidates[bestDevice], bestFormat, bestSwitches);
     return result;
 }
 

@@ -67,6 +67,18 @@ Result<VideoSelection> selectVideoSettings(const MediaTrackConstraints& constrai
 Result<AudioSelection> selectAudioSettings(const MediaTrackConstraints& constraints,
                                            std::span<const AudioSourceCandidate> candidates);
 
+/**
+ * The audio formats a microphone's tracks can have besides its native modes (see
+ * audio_selection.cpp): the audio processing delivers 48000 Hz, and conversion reaches
+ * kMinConvertedAudioRate up to maxConvertedAudioRate() and mono or stereo.
+ */
+inline constexpr int kAudioProcessingRate = 48000;
+inline constexpr int kMinConvertedAudioRate = 8000;
+inline int maxConvertedAudioRate(const NativeAudioMode& mode)
+{
+    return mode.sampleRate > kAudioProcessingRate ? mode.sampleRate : kAudioProcessingRate;
+}
+
 /** getCapabilities() of a track on this device. Thread: any (pure). */
 MediaTrackCapabilities videoCapabilities(const VideoSourceCandidate& candidate);
 MediaTrackCapabilities audioCapabilities(const AudioSourceCandidate& candidate);

@@ -47,17 +47,19 @@ MediaTrackCapabilities audioCapabilities(const AudioSourceCandidate& candidate)
     NumberRange channels;
     NumberRange size;
     NumberRange latency;
-    auto widen = [&any](NumberRange& range, double value) {
-        range.min = any ? std::min(range.min, value) : value;
-        range.max = any ? std::max(range.max, value) : value;
+    auto widen = [&any](NumberRange& range, double lo, double hi) {
+        range.min = any ? std::min(range.min, lo) : lo;
+        range.max = any ? std::max(range.max, hi) : hi;
     };
     for (const NativeAudioMode& mode : candidate.modes) {
         if (mode.sampleRate <= 0 || mode.channels <= 0 || !std::isfinite(mode.latency))
             continue;
-        widen(rate, mode.sampleRate);
-        widen(channels, mode.channels);
-        widen(size, mode.sampleSize);
-        widen(latency, mode.latency);
+        // What selection offers (audio_selection.cpp): resampled rates, and mono or stereo by
+        // mixing besides the native channels. sampleSize and latency are the device's.
+        widen(rate, kMinConvertedAudioRate, maxConvertedAudioRate(mode));
+        widen(channels, 1, std::max(2, mode.channels));
+        widen(size, mode.sampleSize, mode.sampleSize);
+        widen(latency, mode.latency, mode.latency);
         any = true;
     }
     if (any) {

@@ -35,15 +35,11 @@ inline const std::map<std::string, std::string, std::less<>>& chromiumExpectedDi
              "original navigator.getUserMedia: every mandatory constraint must be satisfied, so "
              "an unknown one fails (OverconstrainedError naming it, MANDATORY_UNSATISFIED_ERROR); "
              "Chromium 156 ignores it"},
-            // Chromium reaches the native 44100 Hz stereo only by turning audio processing off.
-            {"default/audio-rate-ideal-8000", "we pick 44100/2 with processing on; Chromium "
-                                              "turns processing off"},
-            {"default/audio-rate-ideal-16000", "as audio-rate-ideal-8000"},
-            {"default/audio-rate-ideal-44100", "as audio-rate-ideal-8000"},
-            {"default/legacy-audio-mand-echo", "echo cancellation off: Chromium switches to the "
-                                               "native 44100/2, we keep 48000/1"},
-            {"default/apply-audio-echo-off", "Chromium cannot change audio processing of an open "
-                                             "track; selection itself turns it off"},
+            // Spec over Chromium: applyConstraints applies what SelectSettings picks.
+            {"default/apply-audio-echo-off",
+             "spec, applyConstraints: the track takes the settings SelectSettings picks for the "
+             "new constraints (the native 44100 Hz stereo with processing off); Chromium 156 "
+             "resolves but leaves an open track's processing on (48000 Hz mono)"},
     };
     return kDifferences;
 }

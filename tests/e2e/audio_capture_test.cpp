@@ -2,6 +2,8 @@
 // End to end: the fake microphone through the public API.
 #include <chrono>
 #include <cmath>
+#include <memory>
+#include <vector>
 
 #include "e2e/e2e_fixture.h"
 
@@ -92,6 +94,68 @@ TEST_F(AudioCaptureTest, S16SinkAndDisabledTrackSilence)
         for (auto s : chunk.f32())
             ASSERT_EQ(s, 0.0F);
     }
+}
+
+// A microphone like Chromium's fake one: 44100 Hz stereo natively.
+constexpr const char* kStereo44k = R"({"devices": [{"kind": "audioinput", "id": "mic",
+    "label": "Mic", "groupId": "g",
+    "modes": [{"sampleRate": 44100, "channels": 2, "sampleSize": 16, "latency": 0.01}]}]})";
+
+// Each track hears its own settings: the processed path at 48000 Hz mono, the native format,
+// and a resampled, mixed-down one, from one device at once.
+TEST_F(AudioCaptureTest, TracksGetTheRateAndChannelsOfTheirSettings)
+{
+    auto devices = makeDevices(kStereo44k);
+    struct Expected
+    {
+        const char* constraints;
+        int rate;
+        int channels;
+        bool processing;
+    };
+    const Expected cases[] = {
+            {R"({"audio": true})", 48000, 1, true},
+            {R"({"audio": {"echoCancellation": false}})", 44100, 2, false},
+            {R"({"audio": {"echoCancellation": false, "sampleRate": {"exact": 16000},
+                 "channelCount": {"exact": 1}}})",
+             16000, 1, false},
+    };
+    std::vector<MediaStreamTrack> tracks;
+    std::vector<std::unique_ptr<Collector<AudioBuffer>>> collectors;
+    for (const Expected& e : cases) {
+        tracks.push_back(open(devices, e.constraints).getAudioTracks().at(0));
+        const auto settings = tracks.back().getSettings();
+        EXPECT_EQ(settings.sampleRate, e.rate) << e.constraints;
+        EXPECT_EQ(settings.channelCount, e.channels) << e.constraints;
+        EXPECT_EQ(settings.echoCancellation, e.processing) << e.constraints;
+        collectors.push_back(std::make_unique<Collector<AudioBuffer>>());
+        tracks.back().addAudioSink(
+                [c = collectors.back().get()](const AudioBuffer& b) { c->add(b); });
+    }
+    clock_->advance(seconds(2));
+    for (std::size_t t = 0; t < std::size(cases); ++t) {
+        const Expected& e = cases[t];
+        const auto got = collectors[t]->frames();
+        ASSERT_EQ(got.size(), 200U) << e.constraints;
+        std::vector<float> samples;
+        std::uint64_t next = got.front().firstFrame();
+        for (const auto& chunk : got) {
+            ASSERT_EQ(chunk.sampleRate(), e.rate) << e.constraints;
+            ASSERT_EQ(chunk.channels(), e.channels) << e.constraints;
+            ASSERT_EQ(chunk.frames(), e.rate / 100) << e.constraints;
+            ASSERT_EQ(chunk.firstFrame(), next) << e.constraints;
+            next += static_cast<std::uint64_t>(chunk.frames());
+            const auto intoSecond = chunk.timestamp().count() % 1'000'000'000;
+            if (intoSecond > 150'000'000) // away from the beep (and the converted chunks' lead)
+                samples.insert(samples.end(), chunk.f32().begin(), chunk.f32().end());
+        }
+        // Unprocessed only: the suppressor takes a steady tone for noise.
+        if (!e.processing) {
+            EXPECT_NEAR(frequency(samples, e.channels, e.rate), 440, 10) << e.constraints;
+        }
+    }
+    for (auto& track : tracks)
+        track.stop();
 }
 
 TEST_F(AudioCaptureTest, AudioAndVideoAreInStep)

@@ -508,6 +508,113 @@ TEST(SelectAudioSettings, UnsatisfiableNamesTheConstraint)
     EXPECT_EQ(selectAudioSettings({}, {}).error().name, ErrorName::NotFoundError);
 }
 
+// ---- the audio model: Chromium's two paths, and conversion for requirements ----
+
+// Chromium's fake microphone: 44100 Hz stereo natively.
+const std::vector<AudioSourceCandidate> kChromiumMic{microphone("default", {{44100, 2, 16, 0.01}})};
+
+AudioSelection selectOn(const std::vector<AudioSourceCandidate>& mics,
+                        const MediaTrackConstraints& c)
+{
+    auto result = selectAudioSettings(c, mics);
+    EXPECT_TRUE(result.has_value()) << testing::describe(result.error());
+    return result ? *result : AudioSelection{};
+}
+
+struct AudioOutcome
+{
+    int sampleRate = 0;
+    int channelCount = 0;
+    bool processing = false; // every switch on (true) or off (false)
+};
+
+void expectOutcome(const AudioSelection& s, const AudioOutcome& expected, const char* what)
+{
+    EXPECT_EQ(s.settings.sampleRate, expected.sampleRate) << what;
+    EXPECT_EQ(s.settings.channelCount, expected.channelCount) << what;
+    EXPECT_EQ(s.settings.echoCancellation, expected.processing) << what;
+    EXPECT_EQ(s.settings.autoGainControl, expected.processing) << what;
+    EXPECT_EQ(s.settings.noiseSuppression, expected.processing) << what;
+    // The device keeps its native mode whatever the track gets.
+    EXPECT_EQ(s.nativeMode, (NativeAudioMode{44100, 2, 16, 0.01})) << what;
+}
+
+// [chromium] processing runs at 48000 Hz and is what the track gets; the native format comes
+// without processing; fitness decides between them, ties go to processing.
+TEST(SelectAudioSettings, ProcessedAt48kOrNativeWithoutProcessingAsChromium)
+{
+    MediaTrackConstraints c;
+    expectOutcome(selectOn(kChromiumMic, c), {48000, 1, true}, "nothing asked");
+    c.channelCount = ConstrainNumber::idealOf(2);
+    expectOutcome(selectOn(kChromiumMic, c), {48000, 2, true}, "channelCount ideal 2");
+    c = {};
+    c.echoCancellation = ConstrainBoolean::idealOf(false);
+    expectOutcome(selectOn(kChromiumMic, c), {44100, 2, false}, "echoCancellation false");
+    c = {};
+    // |44100 - 8000| / 44100 < |48000 - 8000| / 48000: the native rate is nearer.
+    c.sampleRate = ConstrainNumber::idealOf(8000);
+    expectOutcome(selectOn(kChromiumMic, c), {44100, 2, false}, "sampleRate ideal 8000");
+    c.sampleRate = ConstrainNumber::idealOf(96000);
+    expectOutcome(selectOn(kChromiumMic, c), {48000, 1, true}, "sampleRate ideal 96000");
+}
+
+// [select: candidates] resampling and mixing meet a required value no mode has, but never an
+// ideal (an ideal alone keeps Chromium's answer).
+TEST(SelectAudioSettings, ConversionMeetsRequirementsNeverIdeals)
+{
+    MediaTrackConstraints c;
+    c.sampleRate = ConstrainNumber::idealOf(16000);
+    expectOutcome(selectOn(kChromiumMic, c), {44100, 2, false}, "ideal 16000: native");
+    c.sampleRate = ConstrainNumber::exactly(16000);
+    expectOutcome(selectOn(kChromiumMic, c), {16000, 1, true}, "exact 16000: processed, resampled");
+    c.sampleRate = ConstrainNumber::between(8000, 16000);
+    c.sampleRate->ideal = 12000;
+    expectOutcome(selectOn(kChromiumMic, c), {12000, 1, true}, "8000..16000 ideal 12000");
+    c = {};
+    c.echoCancellation = ConstrainBoolean::exactly(false);
+    c.channelCount = ConstrainNumber::exactly(1);
+    expectOutcome(selectOn(kChromiumMic, c), {44100, 1, false}, "native rate mixed to mono");
+    c = {};
+    // An advanced set is met by conversion when it can be (spec: advanced sets are satisfied
+    // when possible).
+    MediaTrackConstraintSet wants16k;
+    wants16k.sampleRate = ConstrainNumber::exactly(16000);
+    c.advanced = {wants16k};
+    expectOutcome(selectOn(kChromiumMic, c), {16000, 1, true}, "advanced sampleRate 16000");
+}
+
+TEST(SelectAudioSettings, ConversionLimits)
+{
+    // A mono microphone gives stereo by mixing, but no more channels than that.
+    const std::vector<AudioSourceCandidate> mono{microphone("mono", {{16000, 1, 16, 0.01}})};
+    MediaTrackConstraints c;
+    c.channelCount = ConstrainNumber::exactly(2);
+    EXPECT_EQ(selectOn(mono, c).settings.channelCount, 2);
+    c.channelCount = ConstrainNumber::exactly(3);
+    auto result = selectAudioSettings(c, mono);
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().constraint, "channelCount");
+    EXPECT_NE(result.error().message.find("the highest is 2 channels"), std::string::npos)
+            << result.error().message;
+    // Resampling reaches 48000 Hz, or the native rate when higher; not beyond.
+    c = {};
+    c.sampleRate = ConstrainNumber::exactly(96000);
+    result = selectAudioSettings(c, kChromiumMic);
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().constraint, "sampleRate");
+    EXPECT_NE(result.error().message.find("the highest is 48000 Hz"), std::string::npos)
+            << result.error().message;
+    c.sampleRate = ConstrainNumber::atMost(7999);
+    result = selectAudioSettings(c, kChromiumMic);
+    ASSERT_FALSE(result);
+    EXPECT_NE(result.error().message.find("the lowest is 8000 Hz"), std::string::npos)
+            << result.error().message;
+    // sampleSize and latency are the device's: not converted (Chromium converts neither).
+    c = {};
+    c.sampleSize = ConstrainNumber::exactly(24);
+    EXPECT_EQ(selectAudioSettings(c, kChromiumMic).error().constraint, "sampleSize");
+}
+
 // ---- capabilities ----
 
 TEST(Capabilities, VideoRangesCoverCropAndScaleAndDecimation)
@@ -526,10 +633,11 @@ TEST(Capabilities, VideoRangesCoverCropAndScaleAndDecimation)
     EXPECT_FALSE(caps.sampleRate);
 }
 
-TEST(Capabilities, AudioRangesSpanTheModes)
+TEST(Capabilities, AudioRangesSpanWhatConversionReaches)
 {
+    // Resampling reaches 8000 Hz up to 48000 Hz (the modes' highest); mixing mono and stereo.
     const MediaTrackCapabilities caps = audioCapabilities(kMics[0]);
-    EXPECT_EQ(caps.sampleRate, (NumberRange{44100, 48000}));
+    EXPECT_EQ(caps.sampleRate, (NumberRange{8000, 48000}));
     EXPECT_EQ(caps.channelCount, (NumberRange{1, 2}));
     EXPECT_EQ(caps.sampleSize, (NumberRange{16, 16}));
     EXPECT_EQ(caps.latency, (NumberRange{0.01, 0.01}));
