@@ -293,8 +293,24 @@ void checkAudio(const MediaTrackConstraints& c)
     };
     UM_FUZZ_CHECK(t.sampleRate && t.channelCount && t.sampleSize && t.latency, detail());
     UM_FUZZ_CHECK(t.echoCancellation && t.autoGainControl && t.noiseSuppression, detail());
-    UM_FUZZ_CHECK(*t.sampleRate == s.nativeMode.sampleRate, detail());
-    UM_FUZZ_CHECK(*t.channelCount == s.nativeMode.channels, detail());
+    // The audio model (audio_selection.cpp): processing on delivers 48000 Hz, off the native
+    // rate, unless a requirement needs conversion; conversion reaches 8000 Hz up to 48000 Hz
+    // or the native rate, and mono, stereo or the native channels. The sample size and
+    // latency are the device's.
+    const bool processing = *t.echoCancellation || *t.autoGainControl || *t.noiseSuppression;
+    const int pathRate = processing ? kAudioProcessingRate : s.nativeMode.sampleRate;
+    UM_FUZZ_CHECK(*t.sampleRate == pathRate || requiresNumber(c.sampleRate) ||
+                          std::any_of(c.advanced.begin(), c.advanced.end(),
+                                      [](const auto& set) { return set.sampleRate.has_value(); }),
+                  detail());
+    UM_FUZZ_CHECK(*t.sampleRate >= kMinConvertedAudioRate &&
+                          *t.sampleRate <= maxConvertedAudioRate(s.nativeMode),
+                  detail());
+    UM_FUZZ_CHECK(*t.channelCount == 1 || *t.channelCount == 2 ||
+                          *t.channelCount == s.nativeMode.channels,
+                  detail());
+    UM_FUZZ_CHECK(*t.sampleSize == s.nativeMode.sampleSize, detail());
+    UM_FUZZ_CHECK(*t.latency == s.nativeMode.latency, detail());
     UM_FUZZ_CHECK(std::isfinite(*t.latency), detail());
     UM_FUZZ_CHECK(t.deviceId == device.deviceId && t.groupId == device.groupId, detail());
     UM_FUZZ_CHECK(allows(c.sampleRate, *t.sampleRate, true), detail());
