@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "base/log.h"
+#include "core/track_host.h"
 #include "core/track_impl.h"
 #include "pipeline/convert.h"
 
@@ -198,6 +199,39 @@ void CaptureSource::detach(const TrackImpl* track)
     });
 }
 
+void CaptureSource::refreshEchoReference()
+{
+    bool wanted = false;
+    for (const auto& track : tracks())
+        wanted = wanted || track->audioVariant().processing.echoCancellation;
+    std::shared_ptr<audio::EchoReference> released;
+    {
+        std::lock_guard lock(mutex_);
+        if (wanted == (echoReference_ != nullptr))
+            return;
+        if (!wanted)
+            released = std::move(echoReference_);
+    }
+    if (!wanted)
+        return; // released here, unless a chain still reads it (then at its next chunk)
+    // Outside the lock: a backend may block while its recording starts.
+    auto reference = device_.backend->openEchoReference();
+    if (!reference) {
+        UM_LOG(Core, Debug) << device_.description.label
+                            << ": no echo reference from its backend; echoCancellation has no "
+                               "far end to cancel";
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    echoReference_ = std::move(reference);
+}
+
+std::shared_ptr<audio::EchoReference> CaptureSource::echoReference() const
+{
+    std::lock_guard lock(mutex_);
+    return echoReference_;
+}
+
 std::vector<std::shared_ptr<TrackImpl>> CaptureSource::tracks() const
 {
     std::vector<std::shared_ptr<TrackImpl>> live;
@@ -262,6 +296,19 @@ void CaptureSource::onAudioChunk(const NativeAudioChunk& chunk)
     samples->assign(chunk.samples, chunk.samples + count);
     audioChains_.begin(chunk, samples);
     snapshotTracks();
+    // A track that asks for echoCancellation needs the far end, which the control thread
+    // opens (it may block); so does letting it go when no track asks any more.
+    bool echoWanted = false;
+    for (const auto& track : scratch_)
+        echoWanted = echoWanted || track->audioVariant().processing.echoCancellation;
+    if (echoWanted != echoWanted_ && !scratch_.empty()) {
+        echoWanted_ = echoWanted;
+        scratch_.front()->host()->post([weak = weak_from_this()] {
+            if (auto self = weak.lock())
+                self->refreshEchoReference();
+        });
+    }
+    audioChains_.setEchoReference(echoWanted ? echoReference() : nullptr);
     // Read per chunk, so applyConstraints() takes effect at the next one.
     for (const auto& track : scratch_)
         track->deliverAudio(audioChains_.variant(track->audioVariant()));

@@ -113,6 +113,15 @@ public:
 
     void attach(const std::shared_ptr<TrackImpl>& track);
     void detach(const TrackImpl* track);
+    /**
+     * Holds the backend's echo reference (Backend::openEchoReference) while a live track asks
+     * for echoCancellation, and lets it go when none does. The capture thread asks for this
+     * (posted to the control thread) when a chunk shows the wish changed.
+     * Thread: the control thread (opening the recording may block briefly).
+     */
+    void refreshEchoReference();
+    /** The echo reference held now (nullptr: none). */
+    std::shared_ptr<audio::EchoReference> echoReference() const;
     /** The live tracks fed by this source. */
     std::vector<std::shared_ptr<TrackImpl>> tracks() const;
     bool failed() const { return failed_.load(); }
@@ -143,6 +152,8 @@ private:
     NativeAudioMode audioMode_;                    // guarded by mutex_
     std::vector<std::weak_ptr<TrackImpl>> tracks_; // guarded by mutex_
     bool running_ = false;                         // guarded by mutex_ (control thread writes)
+    // The backend's far end while a track asks for echoCancellation (control thread writes).
+    std::shared_ptr<audio::EchoReference> echoReference_; // guarded by mutex_
     std::atomic<bool> failed_{false};
 
     // Capture thread only.
@@ -154,6 +165,7 @@ private:
     std::shared_ptr<ObjectPool<std::vector<float>>> audioPool_;
     // What the tracks hear: one chain per distinct sample rate, channel count and processing.
     audio::AudioChains audioChains_;
+    bool echoWanted_ = false; // whether a track asked for echoCancellation at the last chunk
     std::uint64_t undecodableFrames_ = 0;
 };
 

@@ -49,10 +49,23 @@ VariantChain::VariantChain(int inRate, int inChannels, const AudioVariantKey& ke
     // blocks; without resampling, native 10 ms chunks are whole blocks and need no lead.
     if (up_ || down_)
         fifo_.assign(static_cast<std::size_t>(key.sampleRate / 100) * key.channels, 0.0F);
-    if (up_)
-        filterDelay_ += durationOf(static_cast<std::uint64_t>(up_->inputLatency()), inRate);
+    if (up_) {
+        upDelay_ = durationOf(static_cast<std::uint64_t>(up_->inputLatency()), inRate);
+        filterDelay_ += upDelay_;
+    }
     if (down_)
         filterDelay_ += durationOf(static_cast<std::uint64_t>(down_->inputLatency()), stageRate);
+}
+
+void VariantChain::setEchoReference(const std::shared_ptr<EchoReference>& reference)
+{
+    if (!processor_ || !key_.processing.echoCancellation)
+        return;
+    const EchoReference* current = echoReader_ ? echoReader_->reference().get() : nullptr;
+    if (current == reference.get())
+        return;
+    // Allocates once per change of far end (a track turning echoCancellation on), not per chunk.
+    echoReader_ = reference ? std::make_unique<EchoReference::Reader>(reference) : nullptr;
 }
 
 void VariantChain::processAndQueue(const float* frames, int count)
@@ -88,12 +101,22 @@ void VariantChain::process(const NativeAudioChunk& in, AudioVariantChunk& out)
         else
             staged_.insert(staged_.end(), source,
                            source + static_cast<std::size_t>(in.frames) * channels);
-        // No far end is known to the core yet, so the delay hint is one chunk (10 ms).
-        constexpr int kDelayMs = 10;
+        const int stageRate = processor_->sampleRate();
         const auto block = static_cast<std::size_t>(processor_->frameSize()) * channels;
+        // The newest staged frame was captured at the end of this chunk, less the upsampler's
+        // delay; each block's first frame is as much older as the staged frames after it.
+        const auto stagedEnd = in.timestamp +
+                               durationOf(static_cast<std::uint64_t>(in.frames), inRate_) -
+                               upDelay_;
         std::size_t used = 0;
         for (; staged_.size() - used >= block; used += block) {
-            processor_->process(staged_.data() + used, kDelayMs);
+            // Without a far end, the hint is one chunk (the canceller then has nothing to use).
+            int delayMs = 10;
+            if (echoReader_) {
+                const auto after = static_cast<std::uint64_t>((staged_.size() - used) / channels);
+                delayMs = echoReader_->feed(*processor_, stagedEnd - durationOf(after, stageRate));
+            }
+            processor_->process(staged_.data() + used, delayMs);
             processAndQueue(staged_.data() + used, processor_->frameSize());
         }
         staged_.erase(staged_.begin(), staged_.begin() + static_cast<std::ptrdiff_t>(used));
@@ -136,6 +159,28 @@ void AudioChains::begin(const NativeAudioChunk& chunk,
     });
 }
 
+void AudioChains::setEchoReference(const std::shared_ptr<EchoReference>& reference)
+{
+    if (reference == echoReference_)
+        return;
+    echoReference_ = reference;
+    // Idle chains too: a reader keeps the recording alive, and it should stop when the last
+    // track that wanted it lets go, not when its chain is dropped a second later.
+    for (const auto& slot : slots_) {
+        if (slot->chain)
+            slot->chain->setEchoReference(reference);
+    }
+}
+
+const VariantChain* AudioChains::chain(const AudioVariantKey& key) const
+{
+    for (const auto& slot : slots_) {
+        if (slot->key == key)
+            return slot->chain.get();
+    }
+    return nullptr;
+}
+
 const AudioVariantChunk& AudioChains::variant(const AudioVariantKey& key)
 {
     if (!key.processing.any() && key.sampleRate == chunk_.sampleRate &&
@@ -160,6 +205,7 @@ const AudioVariantChunk& AudioChains::variant(const AudioVariantKey& key)
     // when sinks let go of chunks in time).
     if (!slot.output.samples || slot.output.samples.use_count() > 1)
         slot.output.samples = std::make_shared<std::vector<float>>();
+    slot.chain->setEchoReference(echoReference_);
     slot.chain->process(chunk_, slot.output);
     slot.usedAt = chunkNumber_;
     return slot.output;

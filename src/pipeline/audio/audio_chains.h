@@ -12,6 +12,7 @@
 
 #include "backends/backend.h"
 #include "pipeline/audio/audio_processor.h"
+#include "pipeline/audio/echo_reference.h"
 #include "pipeline/audio/resampler.h"
 
 namespace usermedia::audio {
@@ -59,6 +60,15 @@ public:
      * its samples resized to fit).
      */
     void process(const NativeAudioChunk& in, AudioVariantChunk& out);
+    /**
+     * The far end for the echo canceller (nullptr: none). Only chains with echoCancellation
+     * read it; each processing block is given the far-end chunks played up to its capture time
+     * (EchoReference::Reader), and the delay hint follows. Without it the hint is 10 ms and the
+     * canceller hears no far end, so it removes nothing.
+     */
+    void setEchoReference(const std::shared_ptr<EchoReference>& reference);
+    /** The reader feeding this chain's canceller, if any (for stats and tests). */
+    const EchoReference::Reader* echoReader() const { return echoReader_.get(); }
     /** Output frames that were not ready in time and went out as silence. */
     std::uint64_t underruns() const { return underruns_; }
     /** False when the processing or resampling library refused the rates. */
@@ -74,12 +84,14 @@ private:
     bool valid_ = true;
     std::unique_ptr<Resampler> up_; // native rate -> processing rate
     std::unique_ptr<AudioProcessor> processor_;
-    std::unique_ptr<Resampler> down_; // processing rate -> output rate
-    std::vector<float> mixed_;        // this chunk in the output channel count
-    std::vector<float> staged_;       // at the processing rate, waiting for 10 ms
-    std::vector<float> fifo_;         // at the output rate, waiting to be delivered
+    std::unique_ptr<Resampler> down_;         // processing rate -> output rate
+    std::vector<float> mixed_;                // this chunk in the output channel count
+    std::vector<float> staged_;               // at the processing rate, waiting for 10 ms
+    std::vector<float> fifo_;                 // at the output rate, waiting to be delivered
     std::chrono::nanoseconds filterDelay_{0}; // the resamplers' delay
+    std::chrono::nanoseconds upDelay_{0};     // up_'s part of it
     std::uint64_t underruns_ = 0;
+    std::unique_ptr<EchoReference::Reader> echoReader_; // echoCancellation with a far end only
 };
 
 /**
@@ -96,6 +108,13 @@ public:
      * and no processing; else one buffer per distinct key, made on the first request.
      */
     const AudioVariantChunk& variant(const AudioVariantKey& key);
+    /**
+     * The far end that variants with echoCancellation cancel (nullptr: none), from the next
+     * variant() on. Cheap when unchanged (call it per chunk).
+     */
+    void setEchoReference(const std::shared_ptr<EchoReference>& reference);
+    /** The chain that made \p key's variant, if there is one (for stats and tests). */
+    const VariantChain* chain(const AudioVariantKey& key) const;
 
 private:
     struct Slot
@@ -114,6 +133,7 @@ private:
     NativeAudioChunk chunk_;
     AudioVariantChunk native_;
     std::uint64_t chunkNumber_ = 0;
+    std::shared_ptr<EchoReference> echoReference_;
 };
 
 } // namespace usermedia::audio

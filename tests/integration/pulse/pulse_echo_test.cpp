@@ -19,10 +19,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <usermedia/usermedia.h>
+
 #include "backends/pulse/pulse_backend.h"
 #include "pipeline/audio/audio_processor.h"
 #include "pipeline/audio/echo_reference.h"
 
+#include "e2e/e2e_fixture.h"
 #include "integration/pulse/pulse_daemon.h"
 #include "unit/audio/signals.h"
 
@@ -179,13 +182,71 @@ protected:
             GTEST_SKIP() << "pulseaudio or pacat is not installed";
         ASSERT_EQ(daemon_.start(), "");
         // The room: what "speakers" plays reaches the "room" sink 60 ms later; its monitor is
-        // the microphone.
-        ASSERT_NE(daemon_.pactl("load-module module-null-sink sink_name=speakers"), "");
-        ASSERT_EQ(daemon_.pactl("set-default-sink speakers"), "");
-        ASSERT_NE(daemon_.pactl("load-module module-null-sink sink_name=room"), "");
-        ASSERT_NE(daemon_.pactl("load-module module-loopback source=speakers.monitor sink=room "
-                                "latency_msec=60 source_dont_move=1 sink_dont_move=1"),
+        // the microphone. adjust_time=0: a fixed path (the loopback's rate adaptation would make
+        // the room drift, which a loaded machine turns into an ERLE that varies from run to run).
+        ASSERT_NE(daemon_.pactl("load-module module-null-sink sink_name=speakers "
+                                "sink_properties=device.description=Speakers"),
                   "");
+        ASSERT_EQ(daemon_.pactl("set-default-sink speakers"), "");
+        ASSERT_NE(daemon_.pactl("load-module module-null-sink sink_name=room "
+                                "sink_properties=device.description=Room"),
+                  "");
+        ASSERT_NE(
+                daemon_.pactl("load-module module-loopback source=speakers.monitor sink=room "
+                              "latency_msec=60 adjust_time=0 source_dont_move=1 sink_dont_move=1"),
+                "");
+    }
+
+    // Writes \p seconds of far-end talk (louder than the talker will be) for pacat.
+    std::string farEndFile(int seconds)
+    {
+        const std::string file = daemon_.dir() + "/far.raw";
+        const auto far = speechLike(kRate, seconds * kRate, 0.2, 21);
+        std::ofstream out(file, std::ios::binary);
+        out.write(reinterpret_cast<const char*>(far.data()),
+                  static_cast<std::streamsize>(far.size() * sizeof(float)));
+        return file;
+    }
+
+    // The near end: a 1 kHz talker in the room.
+    void startTalker()
+    {
+        ASSERT_NE(daemon_.pactl("load-module module-sine-source source_name=talker rate=48000 "
+                                "frequency=1000"),
+                  "");
+        ASSERT_NE(daemon_.pactl("load-module module-loopback source=talker sink=room "
+                                "latency_msec=60"),
+                  "");
+    }
+
+    MediaDevices makeDevices()
+    {
+        MediaDevicesOptions options;
+        options.ignoreEnvironment = true; // real backends, not USERMEDIA_FAKE_DEVICES
+        options.origin = "test.usermedia";
+        options.permissionPolicy = PermissionPolicy::AllowAll;
+        options.permissionStoreDirectory = daemon_.dir() + "/permissions";
+        auto devices = MediaDevices::create(options);
+        EXPECT_TRUE(devices.has_value()) << (devices ? "" : devices.error().toString());
+        return std::move(devices).value();
+    }
+
+    static std::string idOf(MediaDevices& devices, const std::string& label)
+    {
+        auto all = await(devices.enumerateDevices());
+        for (const auto& device : all ? *all : std::vector<MediaDeviceInfo>{}) {
+            if (device.kind == MediaDeviceKind::AudioInput && device.label == label)
+                return device.deviceId;
+        }
+        return {};
+    }
+
+    // How many streams record the default sink's monitor (the room's loopback is one).
+    std::string recordingMonitor()
+    {
+        const std::string monitor =
+                daemon_.pactl("list short sources | awk '$2 == \"speakers.monitor\" { print $1 }'");
+        return daemon_.pactl("list short source-outputs | awk '$2 == " + monitor + "' | wc -l");
     }
 
     PulseDaemon daemon_;
@@ -207,27 +268,15 @@ TEST_F(PulseEchoTest, TheMonitorOfTheDefaultSinkCancelsTheEchoAndTheTalkerSurviv
     EchoRecorder recorder(reference);
     ASSERT_TRUE(mic->start(recorder));
 
-    // 8 s of far-end talk, louder than the talker will be.
-    const std::string file = daemon_.dir() + "/far.raw";
-    {
-        const auto far = speechLike(kRate, 8 * kRate, 0.2, 21);
-        std::ofstream out(file, std::ios::binary);
-        out.write(reinterpret_cast<const char*>(far.data()),
-                  static_cast<std::streamsize>(far.size() * sizeof(float)));
-    }
+    const std::string file = farEndFile(8);
     const std::size_t echoFrom = recorder.frames();
     Player player(daemon_, "speakers", file);
     ASSERT_EQ(player.wait(), 0) << "pacat failed";
     const std::size_t echoTo = recorder.frames();
     ASSERT_GT(echoTo, echoFrom + 6 * static_cast<std::size_t>(kRate)) << "about 8 s were played";
 
-    // Then the near end alone: a 1 kHz talker in the room.
-    ASSERT_NE(daemon_.pactl("load-module module-sine-source source_name=talker rate=48000 "
-                            "frequency=1000"),
-              "");
-    ASSERT_NE(daemon_.pactl("load-module module-loopback source=talker sink=room "
-                            "latency_msec=60"),
-              "");
+    // Then the near end alone.
+    startTalker();
     const std::size_t talkFrom = recorder.frames() + static_cast<std::size_t>(kRate) / 2;
     const std::size_t talkTo = talkFrom + 2 * static_cast<std::size_t>(kRate);
     ASSERT_TRUE(recorder.waitFor(talkTo));
@@ -267,13 +316,6 @@ TEST_F(PulseEchoTest, TheReferenceStopsWhenTheLastHolderLetsGo)
     auto reference = backend->openEchoReference();
     ASSERT_NE(reference, nullptr);
     // Streams recording the default sink's monitor: ours, and the room's loopback.
-    const std::string monitor =
-            daemon_.pactl("list short sources | awk '$2 == \"speakers.monitor\" "
-                          "{ print $1 }'");
-    ASSERT_NE(monitor, "");
-    auto recordingMonitor = [&] {
-        return daemon_.pactl("list short source-outputs | awk '$2 == " + monitor + "' | wc -l");
-    };
     EXPECT_EQ(recordingMonitor(), "2");
     EXPECT_NE(daemon_.pactl("list source-outputs").find("usermedia echo reference"),
               std::string::npos);
@@ -282,6 +324,129 @@ TEST_F(PulseEchoTest, TheReferenceStopsWhenTheLastHolderLetsGo)
     EXPECT_EQ(recordingMonitor(), "1");
     EXPECT_EQ(daemon_.pactl("list source-outputs").find("usermedia echo reference"),
               std::string::npos);
+}
+
+// What one track delivers (48 kHz mono), for a test to wait on and measure.
+class TrackRecorder
+{
+public:
+    void add(const AudioBuffer& buffer)
+    {
+        {
+            std::lock_guard lock(mutex_);
+            samples_.insert(samples_.end(), buffer.f32().begin(), buffer.f32().end());
+        }
+        changed_.notify_all();
+    }
+    std::size_t frames()
+    {
+        std::lock_guard lock(mutex_);
+        return samples_.size();
+    }
+    // Waits (a 30 s hang guard) until \p count frames arrived.
+    bool waitFor(std::size_t count)
+    {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(30),
+                                 [&] { return samples_.size() >= count; });
+    }
+    std::vector<float> samples()
+    {
+        std::lock_guard lock(mutex_);
+        return samples_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<float> samples_;
+};
+
+// The whole path through the public API: two tracks of the room's microphone, one with
+// echoCancellation, one without; the first makes the context record the default sink's monitor
+// and feed it to its canceller, and stopping it stops that recording.
+TEST_F(PulseEchoTest, ATrackWithEchoCancellationGetsTheFarEndFromTheDefaultSink)
+{
+    // Declared first, so that they outlive the devices and tracks whose callbacks use them.
+    TrackRecorder plain;
+    TrackRecorder cancelled;
+    auto devices = makeDevices();
+    const std::string id = idOf(devices, "Monitor of Room");
+    ASSERT_NE(id, "");
+    const std::string common = R"("deviceId": {"exact": ")" + id +
+                               R"("}, "sampleRate": 48000, "channelCount": 1, )"
+                               R"("noiseSuppression": false, "autoGainControl": false)";
+    auto off = await(
+            devices.getUserMedia(R"({"audio": {)" + common + R"(, "echoCancellation": false}})"));
+    ASSERT_TRUE(off.has_value()) << off.error().toString();
+    auto on = await(
+            devices.getUserMedia(R"({"audio": {)" + common + R"(, "echoCancellation": true}})"));
+    ASSERT_TRUE(on.has_value()) << on.error().toString();
+    auto plainTrack = off->getAudioTracks().at(0);
+    auto cancelledTrack = on->getAudioTracks().at(0);
+    EXPECT_EQ(plainTrack.getSettings().echoCancellation, false);
+    EXPECT_EQ(cancelledTrack.getSettings().echoCancellation, true);
+    EXPECT_EQ(cancelledTrack.getSettings().noiseSuppression, false);
+    plainTrack.addAudioSink([&](const AudioBuffer& b) { plain.add(b); });
+    cancelledTrack.addAudioSink([&](const AudioBuffer& b) { cancelled.add(b); });
+
+    // The reference opens on the control thread once a chunk shows a track asks for it: wait
+    // for it chunk by chunk (up to 5 s of audio).
+    std::size_t waited = plain.frames();
+    while (recordingMonitor() != "2" && waited < 5U * kRate) {
+        waited += kChunk * 10;
+        ASSERT_TRUE(plain.waitFor(waited));
+    }
+    ASSERT_EQ(recordingMonitor(), "2") << "the loopback and our echo reference";
+
+    const std::size_t echoFromPlain = plain.frames();
+    const std::size_t echoFromCancelled = cancelled.frames();
+    {
+        Player player(daemon_, "speakers", farEndFile(8));
+        ASSERT_EQ(player.wait(), 0) << "pacat failed";
+    }
+    const std::size_t echoToPlain = plain.frames();
+    const std::size_t echoToCancelled = cancelled.frames();
+    startTalker();
+    const std::size_t talkPlain = plain.frames() + kRate / 2;
+    const std::size_t talkCancelled = cancelled.frames() + kRate / 2;
+    ASSERT_TRUE(plain.waitFor(talkPlain + 2 * kRate));
+    ASSERT_TRUE(cancelled.waitFor(talkCancelled + 2 * kRate));
+
+    // The echo stretch, from 3 s after the echo is first heard to the end of the playback, at
+    // the same offset in each track's timeline (they may be fed by one source or two).
+    const auto plainSamples = plain.samples();
+    const auto cancelledSamples = cancelled.samples();
+    std::size_t heard = echoFromPlain;
+    while (heard < echoToPlain && std::fabs(plainSamples[heard]) < 0.01F)
+        ++heard;
+    const std::size_t from = heard - echoFromPlain + 3 * static_cast<std::size_t>(kRate);
+    const std::size_t to =
+            std::min(echoToPlain - echoFromPlain, echoToCancelled - echoFromCancelled) - kRate / 5;
+    ASSERT_LT(from + kRate, to) << "the echo was heard";
+    const double erle =
+            db(energy(plainSamples, echoFromPlain + from, echoFromPlain + to) /
+               energy(cancelledSamples, echoFromCancelled + from, echoFromCancelled + to));
+    const double talkerKept =
+            db(tonePower(cancelledSamples, talkCancelled, talkCancelled + 2 * kRate, 1000) /
+               tonePower(plainSamples, talkPlain, talkPlain + 2 * kRate, 1000));
+    std::printf("public API, two tracks of room.monitor: ERLE %.1f dB (echoCancellation true "
+                "against false, far end from the default sink's monitor); talker kept %+.1f "
+                "dB\n",
+                erle, talkerKept);
+    EXPECT_GT(erle, 15.0);
+    EXPECT_NEAR(talkerKept, 0.0, 3.0);
+
+    // No track asks for echoCancellation any more: the recording stops.
+    cancelledTrack.stop();
+    waited = plain.frames();
+    const std::size_t limit = waited + 5U * kRate;
+    while (recordingMonitor() != "1" && waited < limit) {
+        waited += kChunk * 10;
+        ASSERT_TRUE(plain.waitFor(waited));
+    }
+    EXPECT_EQ(recordingMonitor(), "1") << "only the loopback records the monitor now";
+    plainTrack.stop();
 }
 
 } // namespace
