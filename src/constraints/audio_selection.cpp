@@ -96,11 +96,7 @@ struct Format
     bool processed = false; // the switches may be on (else all are off)
     bool converted = false;
 
-    auto tied() const
-    {
-        return std::tie(sampleRate, channels, sampleSize, latency, processed, converted);
-    }
-    bool operator<(const Format& other) const { return tied() < other.tied(); }
+    bool operator==(const Format&) const = default;
 };
 
 struct PreparedSet
@@ -194,13 +190,15 @@ std::optional<AudioConstraint> modeFailure(const AudioSourceCandidate& device,
     return std::nullopt;
 }
 
-// The first required constraint of \p set that \p format fails, in check order.
+// The first required constraint of \p set that \p format fails, in check order; the device's
+// ids only with \p checkIds (the basic set's are checked once per mode, by modeFailure()).
 std::optional<AudioConstraint> formatFailure(const AudioSourceCandidate& device,
-                                             const Format& format, const PreparedSet& set)
+                                             const Format& format, const PreparedSet& set,
+                                             bool checkIds = true)
 {
-    if (!fitness::stringSatisfies(set.set->deviceId, device.deviceId))
+    if (checkIds && !fitness::stringSatisfies(set.set->deviceId, device.deviceId))
         return AudioConstraint::DeviceId;
-    if (!fitness::stringSatisfies(set.set->groupId, device.groupId))
+    if (checkIds && !fitness::stringSatisfies(set.set->groupId, device.groupId))
         return AudioConstraint::GroupId;
     if (!set.sampleRate.allows(format.sampleRate))
         return AudioConstraint::SampleRate;
@@ -274,9 +272,9 @@ std::optional<Format> convertedFormat(const Format& base, const NativeAudioMode&
 
 /**
  * Every format a candidate of \p mode can take (see the top of the file), in tie-break order,
- * added to \p out. Converted formats are made for the basic set's rate and channel ranges, and
- * for those ranges narrowed by the advanced sets in order (each kept if the mode still reaches
- * something), so a required value of either kind can be met.
+ * added to \p out. Converted formats are made for the basic set's rate and channel ranges
+ * narrowed by the advanced sets in order (each kept if the mode still reaches something), so a
+ * required value of either kind can be met.
  */
 void formatsOf(const NativeAudioMode& mode, const PreparedSet& basic,
                std::span<const PreparedSet> advanced, std::vector<Format>& out)
@@ -302,13 +300,14 @@ void formatsOf(const NativeAudioMode& mode, const PreparedSet& basic,
         }
     }
     for (std::size_t b = first; b < bases; ++b) {
-        const Format base = out[b];
-        const auto plain = convertedFormat(base, mode, basic.sampleRate, basic.channelCount, basic);
-        if (plain)
-            out.push_back(*plain);
-        const auto narrowed = convertedFormat(base, mode, rate, channels, basic);
-        if (narrowed && (!plain || plain->tied() != narrowed->tied()))
-            out.push_back(*narrowed);
+        // One conversion per base, into the narrowed ranges: a value there satisfies every
+        // advanced set that any value within reach could together with the sets before it, so
+        // no other conversion ranks above it (a set it misses cannot be met without missing an
+        // earlier one). A base already inside them needs none: a conversion would rank after it.
+        if (rate.allows(out[b].sampleRate) && channels.allows(out[b].channels))
+            continue;
+        if (const auto converted = convertedFormat(out[b], mode, rate, channels, basic))
+            out.push_back(*converted);
     }
 }
 
@@ -514,7 +513,10 @@ Result<AudioSelection> selectAudio(const MediaTrackConstraints& constraints,
     Format bestFormat;
     std::array<bool, 3> bestSwitches{};
     std::vector<Format> formats;
-    std::set<Format> seen; // per device: a format an earlier mode gave cannot win again
+    // Per device, the processed and converted formats already evaluated: many modes share
+    // them (every mode's processed path is 48000 Hz), and a repeat cannot win (ties go to the
+    // earlier candidate). Native formats are each mode's own: never repeated.
+    std::vector<Format> seen;
 
     for (std::size_t d = 0; d < candidates.size(); ++d) {
         const AudioSourceCandidate& device = candidates[d];
@@ -530,7 +532,6 @@ Result<AudioSelection> selectAudio(const MediaTrackConstraints& constraints,
                 continue;
             }
             anyMode = true;
-            recordSatisfiable(device, mode, basic, ok);
             if (auto failed = modeFailure(device, mode, basic)) {
                 lastFailure = failed;
                 if (recorder) {
@@ -543,7 +544,12 @@ Result<AudioSelection> selectAudio(const MediaTrackConstraints& constraints,
             formats.clear();
             formatsOf(mode, basic, advanced, formats);
             for (const Format& format : formats) {
-                if (formatFailure(device, format, basic) || !seen.insert(format).second)
+                if (format.processed || format.converted) {
+                    if (std::find(seen.begin(), seen.end(), format) != seen.end())
+                        continue;
+                    seen.push_back(format);
+                }
+                if (formatFailure(device, format, basic, false))
                     continue;
                 Switches switches = format.processed ? Switches{} : Switches::allOff();
                 if (!switches.apply(constraints))
@@ -595,6 +601,13 @@ Result<AudioSelection> selectAudio(const MediaTrackConstraints& constraints,
                 ErrorName::NotFoundError, "no microphone with a usable mode is available", {}, 0};
     }
     if (!found) {
+        // Spec, OverconstrainedError: name a constraint no candidate satisfies on its own.
+        for (const AudioSourceCandidate& device : candidates) {
+            for (const NativeAudioMode& mode : device.modes) {
+                if (isUsable(mode))
+                    recordSatisfiable(device, mode, basic, ok);
+            }
+        }
         std::optional<AudioConstraint> named;
         for (std::size_t i = 0; i < ok.size() && !named; ++i) {
             if (!ok[i])
