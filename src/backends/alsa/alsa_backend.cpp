@@ -10,7 +10,7 @@
 #include <optional>
 #include <thread>
 
-#include "backends/common/directory_watcher.h"
+#include "backends/common/node_hotplug.h"
 #include "backends/common/physical_device.h"
 #include "base/log.h"
 #include "pipeline/audio/audio_chunker.h"
@@ -158,20 +158,6 @@ private:
     std::atomic<std::uint64_t> xruns_{0};
 };
 
-// The registry's listener; shared with the watcher's callback.
-struct Hub
-{
-    std::mutex mutex;
-    HotplugListener* listener = nullptr;
-
-    void notify()
-    {
-        std::lock_guard lock(mutex);
-        if (listener != nullptr)
-            listener->onDevicesChanged();
-    }
-};
-
 class AlsaBackend final : public Backend
 {
 public:
@@ -179,11 +165,9 @@ public:
         : clock_(options.clock ? std::move(options.clock) : systemClock()),
           sys_(options.sys ? std::move(options.sys) : realAlsaSys()),
           options_(std::move(options)),
-          hub_(std::make_shared<Hub>()),
-          watcher_(options_.deviceDirectory, isCaptureNode, [hub = hub_] { hub->notify(); })
+          // A sound card's nodes come and go in /dev/snd with its driver (USB plug, modprobe).
+          hotplug_("alsa", options_.deviceDirectory, isCaptureNode, options_.watchDirectory)
     {}
-
-    ~AlsaBackend() override { watcher_.stop(); }
 
     std::string_view name() const override { return "alsa"; }
 
@@ -217,20 +201,7 @@ public:
         return devices;
     }
 
-    void watch(HotplugListener* listener) override
-    {
-        {
-            std::lock_guard lock(hub_->mutex);
-            hub_->listener = listener;
-        }
-        // A sound card's nodes come and go in /dev/snd with its driver (USB plug, modprobe).
-        if (listener != nullptr && options_.watchDirectory) {
-            if (auto started = watcher_.start(); !started)
-                UM_LOG(Alsa, Warn) << started.error().message << "; no hotplug";
-        } else if (listener == nullptr) {
-            watcher_.stop();
-        }
-    }
+    void watch(HotplugListener* listener) override { hotplug_.watch(listener); }
 
     Result<std::unique_ptr<Device>> open(std::string_view id) override
     {
@@ -266,8 +237,7 @@ private:
     const std::shared_ptr<Clock> clock_;
     const std::shared_ptr<AlsaSys> sys_;
     const BackendOptions options_;
-    const std::shared_ptr<Hub> hub_;
-    backends::DirectoryWatcher watcher_; // last: stopped before the members it reads
+    backends::NodeHotplug hotplug_; // last: its watcher stops before the members go
 };
 
 } // namespace

@@ -10,7 +10,7 @@
 #include <fcntl.h>
 #include <linux/videodev2.h>
 
-#include "backends/common/directory_watcher.h"
+#include "backends/common/node_hotplug.h"
 #include "backends/common/physical_device.h"
 #include "backends/v4l2/v4l2_device.h"
 #include "base/log.h"
@@ -42,21 +42,6 @@ std::string cString(const std::uint8_t* text, std::size_t size)
     return result;
 }
 
-// The registry's listener and whether the watcher runs; shared with open devices, which may
-// outlive a watch(nullptr) and report a vanished node.
-struct Hub
-{
-    std::mutex mutex;
-    HotplugListener* listener = nullptr;
-
-    void notify()
-    {
-        std::lock_guard lock(mutex);
-        if (listener != nullptr)
-            listener->onDevicesChanged();
-    }
-};
-
 class V4l2Backend final : public Backend
 {
 public:
@@ -64,14 +49,11 @@ public:
         : sys_(options.sys ? std::move(options.sys) : realSys()),
           clock_(options.clock ? std::move(options.clock) : systemClock()),
           options_(std::move(options)),
-          hub_(std::make_shared<Hub>()),
-          watcher_(
-                  options_.deviceDirectory,
+          hotplug_(
+                  "v4l2", options_.deviceDirectory,
                   [](std::string_view name) { return videoNumber(std::string(name)) >= 0; },
-                  [hub = hub_] { hub->notify(); })
+                  options_.watchDirectory)
     {}
-
-    ~V4l2Backend() override { watcher_.stop(); }
 
     std::string_view name() const override { return "v4l2"; }
 
@@ -93,19 +75,7 @@ public:
         return descriptions;
     }
 
-    void watch(HotplugListener* listener) override
-    {
-        {
-            std::lock_guard lock(hub_->mutex);
-            hub_->listener = listener;
-        }
-        if (listener != nullptr && options_.watchDirectory) {
-            if (auto started = watcher_.start(); !started)
-                UM_LOG(V4l2, Warn) << started.error().message << "; no hotplug";
-        } else if (listener == nullptr) {
-            watcher_.stop();
-        }
-    }
+    void watch(HotplugListener* listener) override { hotplug_.watch(listener); }
 
     Result<std::unique_ptr<Device>> open(std::string_view id) override
     {
@@ -136,12 +106,8 @@ public:
                          {},
                          error};
         }
-        std::weak_ptr<Hub> hub = hub_;
-        return std::unique_ptr<Device>(
-                std::make_unique<V4l2Device>(sys_, clock_, std::move(*node), fd, [hub] {
-                    if (auto locked = hub.lock())
-                        locked->notify();
-                }));
+        return std::unique_ptr<Device>(std::make_unique<V4l2Device>(sys_, clock_, std::move(*node),
+                                                                    fd, hotplug_.notifier()));
     }
 
 private:
@@ -263,12 +229,11 @@ private:
     const std::shared_ptr<Sys> sys_;
     const std::shared_ptr<Clock> clock_;
     const BackendOptions options_;
-    const std::shared_ptr<Hub> hub_;
     std::mutex mutex_;
     std::vector<NodeInfo> nodes_; // the last discovery, for open()
     // Modes by node path and device identity; guarded by mutex_, like nodes_.
     std::map<std::string, std::pair<std::string, NodeModes>> modeCache_;
-    backends::DirectoryWatcher watcher_; // last: stopped before the members it reads
+    backends::NodeHotplug hotplug_; // last: its watcher stops before the members go
 };
 
 } // namespace

@@ -16,7 +16,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
+
+#include "unit/backends_common/counting_listener.h"
+#include "unit/core/temp_dir.h"
 
 namespace usermedia::alsa {
 namespace {
@@ -292,45 +294,19 @@ TEST(AlsaHotplug, CaptureAndControlNodesCount)
     EXPECT_FALSE(isCaptureNode("hwC0D0"));
 }
 
-class CountingListener final : public HotplugListener
-{
-public:
-    void onDevicesChanged() override
-    {
-        std::lock_guard lock(mutex_);
-        ++count_;
-        changed_.notify_all();
-    }
-    bool waitFor(int count)
-    {
-        std::unique_lock lock(mutex_);
-        return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return count_ >= count; });
-    }
-    int count()
-    {
-        std::lock_guard lock(mutex_);
-        return count_;
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    int count_ = 0;
-};
-
 // The real watcher on a scratch /dev/snd: capture PCMs and cards coming and going fire the
 // listener; playback nodes do not; watch(nullptr) stops it.
 TEST(AlsaHotplug, InotifyOnTheDeviceDirectoryFiresForCaptureNodes)
 {
-    char pattern[] = "/tmp/um-alsa-hotplug-XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern), nullptr);
-    const std::string directory = pattern;
+    const usermedia::testing::TempDir scratch;
+    ASSERT_FALSE(scratch.path().empty());
+    const std::string& directory = scratch.path();
     BackendOptions options;
     options.sys = std::make_shared<FakeSys>();
     options.deviceDirectory = directory + "/snd";
     options.sysfsDirectory = directory + "/sys";
     auto backend = createAlsaBackend(std::move(options));
-    CountingListener listener;
+    usermedia::testing::CountingListener listener;
     backend->watch(&listener);
     std::filesystem::create_directory(directory + "/snd"); // the first card's driver loads
     ASSERT_TRUE(listener.waitFor(1));
@@ -348,7 +324,6 @@ TEST(AlsaHotplug, InotifyOnTheDeviceDirectoryFiresForCaptureNodes)
     EXPECT_EQ(listener.count(), stopped);
     // Without a sysfs entry the card id groups a card's PCMs, as before.
     EXPECT_EQ(backend->enumerate()[1].groupId, "alsa:Loopback");
-    std::filesystem::remove_all(directory);
 }
 
 } // namespace

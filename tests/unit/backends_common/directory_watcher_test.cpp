@@ -4,75 +4,40 @@
 // Waits are on a condition variable (hang guards), never sleeps.
 #include "backends/common/directory_watcher.h"
 
-#include <chrono>
-#include <condition_variable>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 
 #include <gtest/gtest.h>
+
+#include "backends/common/node_hotplug.h"
+
+#include "unit/backends_common/counting_listener.h"
+#include "unit/core/temp_dir.h"
 
 namespace usermedia::backends {
 namespace {
 
-using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-
-class Counter
-{
-public:
-    void bump()
-    {
-        std::lock_guard lock(mutex_);
-        ++count_;
-        changed_.notify_all();
-    }
-    bool waitFor(int count)
-    {
-        std::unique_lock lock(mutex_);
-        return changed_.wait_for(lock, 10s, [&] { return count_ >= count; });
-    }
-    int count()
-    {
-        std::lock_guard lock(mutex_);
-        return count_;
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    int count_ = 0;
-};
 
 class DirectoryWatcherTest : public ::testing::Test
 {
 protected:
-    void SetUp() override
-    {
-        std::string pattern = (fs::temp_directory_path() / "um-watch-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        root_ = pattern;
-    }
-    void TearDown() override
-    {
-        std::error_code ignored;
-        fs::remove_all(root_, ignored);
-    }
+    void SetUp() override { ASSERT_FALSE(scratch_.path().empty()); }
     static void touch(const fs::path& path) { std::ofstream(path).put('x'); }
 
     // Only names starting with "node" count.
     static bool isNode(std::string_view name) { return name.rfind("node", 0) == 0; }
 
-    fs::path root_;
-    Counter counter_;
+    const testing::TempDir scratch_;
+    const fs::path root_ = scratch_.path();
+    testing::CountingListener counter_;
 };
 
 TEST_F(DirectoryWatcherTest, MatchingEntriesFireAndOthersDoNot)
 {
     const fs::path dir = root_ / "snd";
     fs::create_directory(dir);
-    DirectoryWatcher watcher(dir.string(), isNode, [this] { counter_.bump(); });
+    DirectoryWatcher watcher(dir.string(), isNode, [this] { counter_.onDevicesChanged(); });
     ASSERT_TRUE(watcher.start());
     ASSERT_TRUE(watcher.start()); // once
     EXPECT_TRUE(watcher.running());
@@ -105,7 +70,7 @@ TEST_F(DirectoryWatcherTest, MatchingEntriesFireAndOthersDoNot)
 TEST_F(DirectoryWatcherTest, ADirectoryThatAppearsLaterOrComesBackIsWatched)
 {
     const fs::path dir = root_ / "snd";
-    DirectoryWatcher watcher(dir.string(), isNode, [this] { counter_.bump(); });
+    DirectoryWatcher watcher(dir.string(), isNode, [this] { counter_.onDevicesChanged(); });
     ASSERT_TRUE(watcher.start());
     fs::create_directory(dir);
     ASSERT_TRUE(counter_.waitFor(1)); // its creation is a change
@@ -125,13 +90,46 @@ TEST_F(DirectoryWatcherTest, ADirectoryThatAppearsLaterOrComesBackIsWatched)
 
 TEST_F(DirectoryWatcherTest, RestartsAfterStop)
 {
-    DirectoryWatcher watcher(root_.string(), isNode, [this] { counter_.bump(); });
+    DirectoryWatcher watcher(root_.string(), isNode, [this] { counter_.onDevicesChanged(); });
     ASSERT_TRUE(watcher.start());
     watcher.stop();
     watcher.stop(); // twice is fine
     ASSERT_TRUE(watcher.start());
     touch(root_ / "node1");
     ASSERT_TRUE(counter_.waitFor(1));
+}
+
+// A backend's watch(): the listener hears the watcher and open devices (the notifier), and the
+// notifier outlives the backend harmlessly; tests may keep the watcher off.
+TEST_F(DirectoryWatcherTest, NodeHotplugTellsTheListenerFromTheWatcherAndTheNotifier)
+{
+    std::function<void()> notifier;
+    {
+        NodeHotplug hotplug("test", root_.string(), isNode, true);
+        notifier = hotplug.notifier();
+        hotplug.watch(&counter_);
+        touch(root_ / "node1");
+        ASSERT_TRUE(counter_.waitFor(1));
+        const int watched = counter_.count();
+        notifier();
+        EXPECT_EQ(counter_.count(), watched + 1);
+        hotplug.watch(nullptr);
+        notifier(); // no listener
+        touch(root_ / "node2");
+        EXPECT_EQ(counter_.count(), watched + 1);
+    }
+    notifier(); // the backend is gone
+    testing::CountingListener off;
+    NodeHotplug disabled("test", root_.string(), isNode, false);
+    disabled.watch(&off);
+    disabled.notifier()();
+    EXPECT_EQ(off.count(), 1);
+    DirectoryWatcher marker(root_.string(), isNode, [this] { counter_.onDevicesChanged(); });
+    const int before = counter_.count();
+    ASSERT_TRUE(marker.start());
+    touch(root_ / "node4");
+    ASSERT_TRUE(counter_.waitFor(before + 1)); // node4 was seen here...
+    EXPECT_EQ(off.count(), 1);                 // ...and not by the disabled watcher
 }
 
 } // namespace

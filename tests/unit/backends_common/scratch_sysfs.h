@@ -3,9 +3,11 @@
 // /devices/<path>/<subsystem>/<node>/device -> the device, /class/<subsystem>/<node> -> the node.
 #pragma once
 
-#include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <system_error>
+
+#include "unit/core/temp_dir.h"
 
 namespace usermedia::testing {
 
@@ -14,18 +16,12 @@ class ScratchSysfs
 public:
     ScratchSysfs()
     {
-        std::string pattern = (std::filesystem::temp_directory_path() / "um-sysfs-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) != nullptr)
-            root_ = std::filesystem::canonical(pattern).string();
+        std::error_code error;
+        if (!directory_.path().empty())
+            root_ = std::filesystem::canonical(directory_.path(), error).string();
     }
-    ~ScratchSysfs()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(root_, ignored);
-    }
-    ScratchSysfs(const ScratchSysfs&) = delete;
-    ScratchSysfs& operator=(const ScratchSysfs&) = delete;
 
+    /** Canonical (links resolved, as the backends will see it); empty when it failed. */
     const std::string& root() const { return root_; }
 
     /**
@@ -46,6 +42,7 @@ public:
     }
 
 private:
+    TempDir directory_;
     std::string root_;
 };
 

@@ -21,6 +21,7 @@
 #include "backends/v4l2/v4l2_modes.h"
 
 #include "fake_kernel.h"
+#include "unit/backends_common/counting_listener.h"
 
 namespace usermedia::v4l2 {
 namespace {
@@ -30,6 +31,7 @@ using testing::FakeFormat;
 using testing::FakeKernel;
 using testing::FakeNode;
 using Kind = FakeEvent::Kind;
+using usermedia::testing::CountingListener;
 using namespace std::chrono_literals;
 
 // Records what the capture thread reports; the test waits (10 s hang guard) for a condition.
@@ -102,32 +104,6 @@ private:
     std::vector<bool> mutes_;
 };
 
-class CountingListener final : public HotplugListener
-{
-public:
-    void onDevicesChanged() override
-    {
-        std::lock_guard lock(mutex_);
-        ++count_;
-        changed_.notify_all();
-    }
-    bool waitFor(int count)
-    {
-        std::unique_lock lock(mutex_);
-        return changed_.wait_for(lock, 10s, [&] { return count_ >= count; });
-    }
-    int count()
-    {
-        std::lock_guard lock(mutex_);
-        return count_;
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    int count_ = 0;
-};
-
 FakeNode webcam()
 {
     FakeNode node;
@@ -167,6 +143,24 @@ protected:
         auto device = backend.open(devices.front().id);
         EXPECT_TRUE(device.has_value()) << (device ? "" : device.error().toString());
         return device ? std::move(*device) : nullptr;
+    }
+
+    // \p node (the webcam by default) added, opened and streaming YUYV 320x240 at 30 fps into
+    // \p sink; null (with a failure) when that fails.
+    std::unique_ptr<Device> startWebcam(RecordingSink& sink, FakeNode node = webcam())
+    {
+        kernel_->addNode(std::move(node));
+        auto backend = makeBackend();
+        auto device = openFirst(*backend);
+        if (!device)
+            return nullptr;
+        const bool configured =
+                device->configure(NativeVideoMode{NativePixelFormat::YUYV, 320, 240, 30, 30})
+                        .has_value();
+        EXPECT_TRUE(configured);
+        const bool started = configured && device->start(sink).has_value();
+        EXPECT_TRUE(started);
+        return started ? std::move(device) : nullptr;
     }
 
     std::shared_ptr<FakeKernel> kernel_ = std::make_shared<FakeKernel>();
@@ -434,13 +428,9 @@ TEST_F(V4l2BackendTest, DeliversTheConfiguredModeWithDriverTimestampsOnTheClock)
 
 TEST_F(V4l2BackendTest, ErrorFlaggedAndShortBuffersAreCountedAndSkipped)
 {
-    kernel_->addNode(webcam());
-    auto backend = makeBackend();
-    auto device = openFirst(*backend);
-    ASSERT_TRUE(device);
-    ASSERT_TRUE(device->configure(NativeVideoMode{NativePixelFormat::YUYV, 320, 240, 30, 30}));
     RecordingSink sink;
-    ASSERT_TRUE(device->start(sink));
+    auto device = startWebcam(sink);
+    ASSERT_TRUE(device);
     kernel_->push("video0", {{Kind::ErrorFrame, 0xEE}});
     ASSERT_TRUE(kernel_->waitIdle("video0"));
     kernel_->push("video0", {{Kind::Frame, 0xAA, 100}}); // 100 bytes of a 153600-byte image
@@ -483,13 +473,9 @@ TEST_F(V4l2BackendTest, TheFreshestFrameWins)
 // in the configured mode when the driver still gives it (a scaler), frames numbered on.
 TEST_F(V4l2BackendTest, ASourceChangeRestartsTheStreamInTheConfiguredModeWhenItIsStillGiven)
 {
-    kernel_->addNode(webcam());
-    auto backend = makeBackend();
-    auto device = openFirst(*backend);
-    ASSERT_TRUE(device);
-    ASSERT_TRUE(device->configure(NativeVideoMode{NativePixelFormat::YUYV, 320, 240, 30, 30}));
     RecordingSink sink;
-    ASSERT_TRUE(device->start(sink));
+    auto device = startWebcam(sink);
+    ASSERT_TRUE(device);
     EXPECT_EQ(kernel_->calls(VIDIOC_SUBSCRIBE_EVENT), 1);
     kernel_->push("video0", {{Kind::Frame, 1}});
     ASSERT_TRUE(sink.waitFrames(1));
@@ -521,13 +507,9 @@ TEST_F(V4l2BackendTest, ASourceChangeRestartsTheStreamInTheConfiguredModeWhenItI
 // sizes), with the buffers released, rather than deliver frames of the wrong size.
 TEST_F(V4l2BackendTest, ASourceChangeToAnotherSizeEndsCaptureAndReleasesTheBuffers)
 {
-    kernel_->addNode(webcam());
-    auto backend = makeBackend();
-    auto device = openFirst(*backend);
-    ASSERT_TRUE(device);
-    ASSERT_TRUE(device->configure(NativeVideoMode{NativePixelFormat::YUYV, 320, 240, 30, 30}));
     RecordingSink sink;
-    ASSERT_TRUE(device->start(sink));
+    auto device = startWebcam(sink);
+    ASSERT_TRUE(device);
     kernel_->push("video0", {{Kind::Frame, 1}});
     ASSERT_TRUE(sink.waitFrames(1));
     FakeEvent change{Kind::SourceChange};
@@ -554,12 +536,9 @@ TEST_F(V4l2BackendTest, DriversWithoutSourceChangeEventsCaptureAsBefore)
 {
     FakeNode node = webcam();
     node.sourceChangeEvents = false;
-    kernel_->addNode(node);
-    auto backend = makeBackend();
-    auto device = openFirst(*backend);
-    ASSERT_TRUE(device);
     RecordingSink sink;
-    ASSERT_TRUE(device->start(sink));
+    auto device = startWebcam(sink, node);
+    ASSERT_TRUE(device);
     kernel_->push("video0", {{Kind::Frame, 9}});
     ASSERT_TRUE(sink.waitFrames(1));
     device->stop();
