@@ -105,12 +105,61 @@ public:
             lock.wait();
         }
         UM_LOG(Pulse, Debug) << "echo reference: recording " << monitor_;
+        followDefaultSink();
         return {};
     }
 
-    const std::string& monitor() const { return monitor_; }
-
 private:
+    // The server does not move a stream off a monitor when the default sink changes (it moves
+    // streams with the default *source*), so we follow it ourselves: on every server change,
+    // look up the default sink, and move our stream to its monitor if that is another one.
+    // Loop thread (or locked); every step is asynchronous, none waits.
+    void followDefaultSink()
+    {
+        pa_context_set_subscribe_callback(
+                loop_.context(),
+                [](pa_context* context, pa_subscription_event_type_t type, uint32_t /*index*/,
+                   void* self) {
+                    if ((type & PA_SUBSCRIPTION_EVENT_FACILITY_MASK) ==
+                        PA_SUBSCRIPTION_EVENT_SERVER)
+                        unrefOp(pa_context_get_server_info(context, &PulseEchoReference::onServer,
+                                                           self));
+                },
+                this);
+        unrefOp(pa_context_subscribe(loop_.context(), PA_SUBSCRIPTION_MASK_SERVER, nullptr,
+                                     nullptr));
+    }
+
+    static void unrefOp(pa_operation* op)
+    {
+        if (op)
+            pa_operation_unref(op);
+    }
+
+    static void onServer(pa_context* context, const pa_server_info* info, void* self)
+    {
+        auto* me = static_cast<PulseEchoReference*>(self);
+        if (!info || !info->default_sink_name || me->sink_ == info->default_sink_name)
+            return;
+        me->sink_ = info->default_sink_name;
+        unrefOp(pa_context_get_sink_info_by_name(context, info->default_sink_name,
+                                                 &PulseEchoReference::onDefaultSink, self));
+    }
+
+    static void onDefaultSink(pa_context* context, const pa_sink_info* info, int /*eol*/,
+                              void* self)
+    {
+        auto* me = static_cast<PulseEchoReference*>(self);
+        if (!info || !info->monitor_source_name || me->monitor_ == info->monitor_source_name ||
+            !me->stream_ || pa_stream_get_state(me->stream_) != PA_STREAM_READY)
+            return;
+        me->monitor_ = info->monitor_source_name;
+        UM_LOG(Pulse, Debug) << "echo reference: the default sink is now " << me->sink_
+                             << ", recording " << me->monitor_;
+        unrefOp(pa_context_move_source_output_by_name(context, pa_stream_get_index(me->stream_),
+                                                      info->monitor_source_name, nullptr, nullptr));
+    }
+
     static void streamState(pa_stream* /*stream*/, void* self)
     {
         static_cast<PulseEchoReference*>(self)->loop_.signal();
@@ -159,8 +208,8 @@ private:
     const std::shared_ptr<audio::EchoReference> reference_;
     const std::shared_ptr<Clock> clock_;
     audio::AudioChunker chunker_; // loop thread
-    std::string sink_;            // set while opening
-    std::string monitor_;
+    std::string sink_;            // the default sink; loop thread, or locked
+    std::string monitor_;         // its monitor, which the stream records
     pa_stream* stream_ = nullptr; // loop thread, or locked
     PulseLoop loop_;              // last: destroyed first, stopping the thread using the above
 };
@@ -176,12 +225,6 @@ openPulseEchoReference(const std::shared_ptr<audio::EchoReference>& reference,
     if (auto opened = handle->open(); !opened)
         return opened.error();
     return std::unique_ptr<audio::EchoReferenceHub::Handle>(std::move(handle));
-}
-
-std::string monitorSourceOf(const audio::EchoReferenceHub::Handle& handle)
-{
-    const auto* pulse = dynamic_cast<const PulseEchoReference*>(&handle);
-    return pulse ? pulse->monitor() : std::string();
 }
 
 } // namespace usermedia::pulse

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <memory>
-#include <string>
 
 #include <usermedia/clock.h>
 #include <usermedia/result.h>
@@ -21,7 +20,8 @@ namespace usermedia::pulse {
  * The stamp is when the sink mixed the audio, a little before the loudspeaker plays it (the
  * sink's latency): an early stamp only makes the canceller look further back, while a late one
  * would hand it the far end after its echo, which it cannot use.
- * The stream lets the sink suspend when nothing else plays (no data then: nothing to cancel).
+ * The stream lets the sink suspend when nothing else plays (no data then: nothing to cancel),
+ * and moves to the new default sink's monitor when the default sink changes.
  * It has a connection of its own, so it outlives the backend that opened it.
  * Errors: NotReadableError (no server, no default sink, the stream refused).
  * Thread: any; the handle's destructor stops the recording (no push() after it returns).
@@ -29,8 +29,5 @@ namespace usermedia::pulse {
 Result<std::unique_ptr<audio::EchoReferenceHub::Handle>>
 openPulseEchoReference(const std::shared_ptr<audio::EchoReference>& reference,
                        std::shared_ptr<Clock> clock);
-
-/** The monitor source a handle from openPulseEchoReference() records (for logs and tests). */
-std::string monitorSourceOf(const audio::EchoReferenceHub::Handle& handle);
 
 } // namespace usermedia::pulse

@@ -309,7 +309,7 @@ TEST_F(PulseEchoTest, TheMonitorOfTheDefaultSinkCancelsTheEchoAndTheTalkerSurviv
     EXPECT_EQ(recorder.reader().dropped(), 0U);
 }
 
-TEST_F(PulseEchoTest, TheReferenceStopsWhenTheLastHolderLetsGo)
+TEST_F(PulseEchoTest, TheReferenceFollowsTheDefaultSinkAndStopsWithItsLastHolder)
 {
     auto backend = pulse::createPulseBackend(systemClock());
     ASSERT_TRUE(backend->probe());
@@ -319,6 +319,22 @@ TEST_F(PulseEchoTest, TheReferenceStopsWhenTheLastHolderLetsGo)
     EXPECT_EQ(recordingMonitor(), "2");
     EXPECT_NE(daemon_.pactl("list source-outputs").find("usermedia echo reference"),
               std::string::npos);
+    // A new default sink: the reference moves to its monitor (the loopback stays). The move
+    // follows the server's change event, so wait for it (a bounded number of queries).
+    ASSERT_EQ(daemon_.pactl("set-default-sink nullsink"), "");
+    const std::string nullMonitor =
+            daemon_.pactl("list short sources | awk '$2 == \"nullsink.monitor\" { print $1 }'");
+    auto onNullMonitor = [&] {
+        return daemon_.pactl("list short source-outputs | awk '$2 == " + nullMonitor + "' | wc -l");
+    };
+    for (int i = 0; i < 500 && onNullMonitor() != "1"; ++i) {
+    }
+    EXPECT_EQ(onNullMonitor(), "1");
+    EXPECT_EQ(recordingMonitor(), "1");
+    ASSERT_EQ(daemon_.pactl("set-default-sink speakers"), "");
+    for (int i = 0; i < 500 && recordingMonitor() != "2"; ++i) {
+    }
+    EXPECT_EQ(recordingMonitor(), "2");
     reference.reset();
     // The handle disconnects its stream before the last pointer's release returns.
     EXPECT_EQ(recordingMonitor(), "1");
