@@ -8,7 +8,6 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <numbers>
@@ -25,24 +24,10 @@
 
 #include "backends/alsa/alsa_backend.h"
 
+#include "vm/vm_helpers.h"
+
 namespace usermedia::alsa {
 namespace {
-
-using namespace std::chrono_literals;
-using Steady = std::chrono::steady_clock;
-
-// Polls \p done until it holds (10 s guard): for the kernel's own pace (module unload).
-template <typename Predicate>
-bool eventually(Predicate done)
-{
-    const auto deadline = Steady::now() + 10s;
-    while (!done()) {
-        if (Steady::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
-}
 
 bool hasCard(const std::string& name)
 {
@@ -258,56 +243,10 @@ TEST_F(AlsaVmTest, ASecondOpenOfABusyDummyIsNotReadable)
 // enumerateDevices() follows.
 TEST_F(AlsaVmTest, ZzzUnloadingAndReloadingSndDummyFiresDeviceChange)
 {
-    if (!hasCard("Dummy") || std::system("test -n \"$UMVM_MODULE_snd_dummy\"") != 0)
-        GTEST_SKIP() << "run-in-vm.sh did not load snd-dummy";
-    MediaDevicesOptions options;
-    options.ignoreEnvironment = true;
-    options.origin = "vm.usermedia";
-    options.permissionPolicy = PermissionPolicy::AllowAll;
-    options.permissionStoreDirectory = "/tmp/um-permissions";
-    auto created = MediaDevices::create(options);
-    ASSERT_TRUE(created) << created.error().toString();
-    MediaDevices devices = std::move(created).value();
-    std::mutex mutex;
-    std::condition_variable changed;
-    int changes = 0;
-    devices.addEventListener("devicechange", [&] {
-        std::lock_guard lock(mutex);
-        ++changes;
-        changed.notify_all();
-    });
-    auto microphones = [&] {
-        auto list = devices.enumerateDevices().waitFor(10s);
-        int count = 0;
-        for (const auto& info : list&&* list ? **list : std::vector<MediaDeviceInfo>{})
-            count += info.kind == MediaDeviceKind::AudioInput;
-        return count;
-    };
-    const int before = microphones();
-    ASSERT_GE(before, 3); // the loopback's two PCMs and the dummy's
-    const auto start = Steady::now();
-    ASSERT_TRUE(eventually([] { return std::system("rmmod snd-dummy 2>/dev/null") == 0; }));
-    {
-        std::unique_lock lock(mutex);
-        ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return changes >= 1; }));
-    }
-    std::printf("rmmod snd-dummy: devicechange after %lld ms\n",
-                static_cast<long long>(
-                        std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - start)
-                                .count()));
-    EXPECT_TRUE(eventually([&] { return microphones() < before; }));
-    EXPECT_FALSE(hasCard("Dummy"));
-    int seen = 0;
-    {
-        std::lock_guard lock(mutex);
-        seen = changes;
-    }
-    ASSERT_EQ(std::system("$UMVM_MODULE_snd_dummy"), 0);
-    {
-        std::unique_lock lock(mutex);
-        ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return changes > seen; }));
-    }
-    EXPECT_TRUE(eventually([&] { return microphones() == before; }));
+    if (!hasCard("Dummy"))
+        GTEST_SKIP() << "no snd-dummy card";
+    vmtest::expectDeviceChangeOnReload("snd-dummy", MediaDeviceKind::AudioInput, 1);
+    EXPECT_TRUE(hasCard("Dummy"));
 }
 
 } // namespace

@@ -39,6 +39,8 @@
 #include "pipeline/convert.h"
 #include "pipeline/pixel_buffer.h"
 
+#include "vm/vm_helpers.h"
+
 namespace usermedia::v4l2 {
 namespace {
 
@@ -105,19 +107,7 @@ int countVideoMappings()
     return count;
 }
 
-// Teardown after the last handle goes is asynchronous (the context's control thread releases
-// the sources): waits for \p done with a 10 s guard, checking every few milliseconds.
-template <typename Predicate>
-bool eventually(Predicate done)
-{
-    const auto deadline = Steady::now() + 10s;
-    while (!done()) {
-        if (Steady::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
-}
+using vmtest::eventually;
 
 // Sets a vivid control found by name (VIDIOC_QUERY_EXT_CTRL), through a second fd.
 bool setControl(const std::string& node, const std::string& name, int value)
@@ -276,16 +266,19 @@ protected:
         return best;
     }
 
-    static MediaDevices makeDevices()
+    static MediaDevices makeDevices() { return vmtest::makeDevices(); }
+
+    // vivid instance 0 streaming YUYV 320x180 into \p sink, two frames in; null on failure.
+    std::unique_ptr<Device> streamFirstVivid(Sink& sink)
     {
-        MediaDevicesOptions options;
-        options.ignoreEnvironment = true;
-        options.origin = "vm.usermedia";
-        options.permissionPolicy = PermissionPolicy::AllowAll;
-        options.permissionStoreDirectory = "/tmp/um-permissions";
-        auto devices = MediaDevices::create(options);
-        EXPECT_TRUE(devices.has_value()) << (devices ? "" : devices.error().toString());
-        return std::move(devices).value();
+        const auto device = vivid(0);
+        auto opened = device ? backend_->open(device->id) : Error{ErrorName::NotFoundError, ""};
+        const auto mode =
+                device ? modeOf(*device, NativePixelFormat::YUYV, 320, 180) : std::nullopt;
+        const bool streaming = opened && mode && (*opened)->configure(*mode) &&
+                               (*opened)->start(sink) && sink.waitFrames(2);
+        EXPECT_TRUE(streaming) << "vivid 0 streaming YUYV 320x180";
+        return streaming ? std::move(*opened) : nullptr;
     }
 
     static std::string deviceIdOf(MediaDevices& devices, int instance)
@@ -463,15 +456,10 @@ INSTANTIATE_TEST_SUITE_P(Formats, VividCaptureTest,
 
 TEST_F(VividTest, ErrorFlaggedBuffersAreSkipped)
 {
-    const auto device = vivid(0);
-    ASSERT_TRUE(device);
-    auto opened = backend_->open(device->id);
-    ASSERT_TRUE(opened);
-    auto& camera = static_cast<V4l2Device&>(**opened);
-    ASSERT_TRUE(camera.configure(*modeOf(*device, NativePixelFormat::YUYV, 320, 180)));
     Sink sink;
-    ASSERT_TRUE(camera.start(sink));
-    ASSERT_TRUE(sink.waitFrames(2));
+    const auto opened = streamFirstVivid(sink);
+    ASSERT_TRUE(opened);
+    auto& camera = static_cast<V4l2Device&>(*opened);
     // Each press marks the next buffer V4L2_BUF_FLAG_ERROR.
     for (int press = 0; press < 3; ++press) {
         ASSERT_TRUE(setControl(node0_, "Inject V4L2_BUF_FLAG_ERROR", 1));
@@ -488,15 +476,10 @@ TEST_F(VividTest, ErrorFlaggedBuffersAreSkipped)
 // control changes; the size stays, so the stream restarts in its mode and frames go on.
 TEST_F(VividTest, ASourceChangeEventRestartsTheStreamInItsMode)
 {
-    const auto device = vivid(0);
-    ASSERT_TRUE(device);
-    auto opened = backend_->open(device->id);
-    ASSERT_TRUE(opened);
-    auto& camera = static_cast<V4l2Device&>(**opened);
-    ASSERT_TRUE(camera.configure(*modeOf(*device, NativePixelFormat::YUYV, 320, 180)));
     Sink sink;
-    ASSERT_TRUE(camera.start(sink));
-    ASSERT_TRUE(sink.waitFrames(2));
+    const auto opened = streamFirstVivid(sink);
+    ASSERT_TRUE(opened);
+    auto& camera = static_cast<V4l2Device&>(*opened);
     const auto colorspace = controlValue(node0_, "Colorspace");
     ASSERT_TRUE(colorspace);
     ASSERT_TRUE(setControl(node0_, "Colorspace", *colorspace == 0 ? 1 : 0));
@@ -706,44 +689,8 @@ namespace {
 // turns both into devicechange, and enumerateDevices() follows.
 TEST_F(VividTest, ZzzUnloadingAndReloadingVividFiresDeviceChange)
 {
-    if (std::system("test -n \"$UMVM_MODULE_vivid\"") != 0)
-        GTEST_SKIP() << "run-in-vm.sh did not say how vivid was loaded";
     backend_.reset();
-    auto devices = makeDevices();
-    std::mutex mutex;
-    std::condition_variable changed;
-    int changes = 0;
-    devices.addEventListener("devicechange", [&] {
-        std::lock_guard lock(mutex);
-        ++changes;
-        changed.notify_all();
-    });
-    auto cameras = [&] {
-        auto list = devices.enumerateDevices().waitFor(10s);
-        int count = 0;
-        for (const auto& info : list&&* list ? **list : std::vector<MediaDeviceInfo>{})
-            count += info.kind == MediaDeviceKind::VideoInput;
-        return count;
-    };
-    ASSERT_EQ(cameras(), 2);
-    // vivid may still be held for a moment by the previous tests' teardown.
-    ASSERT_TRUE(eventually([] { return std::system("rmmod vivid 2>/dev/null") == 0; }));
-    {
-        std::unique_lock lock(mutex);
-        ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return changes >= 1; }));
-    }
-    EXPECT_TRUE(eventually([&] { return cameras() == 0; }));
-    int before = 0;
-    {
-        std::lock_guard lock(mutex);
-        before = changes;
-    }
-    ASSERT_EQ(std::system("$UMVM_MODULE_vivid"), 0);
-    {
-        std::unique_lock lock(mutex);
-        ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return changes > before; }));
-    }
-    EXPECT_TRUE(eventually([&] { return cameras() == 2; }));
+    vmtest::expectDeviceChangeOnReload("vivid", MediaDeviceKind::VideoInput, 2);
 }
 
 } // namespace
