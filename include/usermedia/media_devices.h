@@ -162,7 +162,11 @@ public:
      * member (they are not called under a lock).
      */
     ListenerId addEventListener(std::string_view type, std::function<void()> listener);
-    /** \brief Removes a listener of any type. Thread: any. */
+    /**
+     * \brief Removes a listener of any type. Once it returns, the listener is not running and
+     * will not run again (called from a listener itself, it returns at once: that listener
+     * finishes its call). Thread: any; do not call it while holding a lock a listener takes.
+     */
     void removeEventListener(ListenerId id);
 
     /**

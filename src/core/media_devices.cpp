@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -303,10 +304,14 @@ public:
         return id;
     }
 
+    // As removeSink(): once this returns, the listener is not running and will not run again,
+    // except when called from a listener (on the control thread), which cannot wait for itself.
     void removeListener(ListenerId id)
     {
-        std::lock_guard lock(mutex_);
+        std::unique_lock lock(mutex_);
         std::erase_if(listeners_, [id](const Listener& entry) { return entry.id == id; });
+        if (!loop_.isCurrent())
+            dispatchDone_.wait(lock, [&] { return dispatching_ != id; });
     }
 
     std::vector<DeviceInUse> devicesInUse() const
@@ -345,19 +350,34 @@ private:
 
     void fireDeviceChange() { fire("devicechange"); }
 
-    // Control thread; listeners run without the lock, so they may call back in.
+    // Control thread; listeners run without the lock, so they may call back in. Each runs only
+    // if still registered when its turn comes, and marked as running, for removeListener().
     void fire(std::string_view type)
     {
-        std::vector<std::function<void()>> listeners;
+        std::vector<std::pair<ListenerId, std::function<void()>>> listeners;
         {
             std::lock_guard lock(mutex_);
             for (const auto& entry : listeners_) {
                 if (entry.type == type)
-                    listeners.push_back(entry.listener);
+                    listeners.emplace_back(entry.id, entry.listener);
             }
         }
-        for (auto& listener : listeners)
+        for (auto& [id, listener] : listeners) {
+            {
+                std::lock_guard lock(mutex_);
+                const ListenerId wanted = id;
+                if (std::none_of(listeners_.begin(), listeners_.end(),
+                                 [wanted](const Listener& entry) { return entry.id == wanted; }))
+                    continue;
+                dispatching_ = id;
+            }
             listener();
+            {
+                std::lock_guard lock(mutex_);
+                dispatching_ = 0;
+            }
+            dispatchDone_.notify_all();
+        }
     }
 
     // Control thread: recomputes devicesInUse() from the open sources and fires
@@ -663,6 +683,8 @@ private:
     mutable std::mutex mutex_;
     std::vector<Listener> listeners_;       // guarded by mutex_
     ListenerId nextListener_ = 1;           // guarded by mutex_
+    ListenerId dispatching_ = 0;            // guarded by mutex_: the listener running now
+    std::condition_variable dispatchDone_;  // dispatching_ went back to 0
     std::vector<DeviceInUse> devicesInUse_; // guarded by mutex_; written on the control thread
 
     // Declared last: destroyed first, so no task runs against destroyed members.

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -166,6 +167,56 @@ TEST_F(DevicesInUseTest, RemovedListenersAndUnknownEventsGetNothing)
     ASSERT_TRUE(stream.has_value());
     log.waitFor(1);
     EXPECT_EQ(calls, 0);
+}
+
+// As removeSink(): removeEventListener() returns only when the listener is not running, so a
+// listener may use what the remover destroys right after.
+TEST_F(DevicesInUseTest, RemovingAListenerWaitsForItsCallInFlight)
+{
+    auto devices = make();
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool inside = false;
+    bool release = false;
+    bool removed = false;
+    bool finishedBeforeRemoved = false;
+    const auto id = devices.addEventListener("capturechange", [&] {
+        std::unique_lock lock(mutex);
+        inside = true;
+        changed.notify_all();
+        changed.wait_for(lock, std::chrono::seconds(10), [&] { return release; });
+        finishedBeforeRemoved = !removed;
+    });
+    // The event fires on the control thread while getUserMedia() completes: the promise
+    // settles once the listener lets go.
+    auto pending = devices.getUserMedia(R"({"audio": true})");
+    bool entered = false;
+    {
+        std::unique_lock lock(mutex);
+        entered = changed.wait_for(lock, std::chrono::seconds(10), [&] { return inside; });
+    }
+    EXPECT_TRUE(entered);
+    std::thread remover([&] {
+        devices.removeEventListener(id);
+        std::lock_guard lock(mutex);
+        removed = true;
+        changed.notify_all();
+    });
+    {
+        // Without the guarantee, removal returns at once; give it the chance to.
+        std::unique_lock lock(mutex);
+        changed.wait_for(lock, std::chrono::milliseconds(200), [&] { return removed; });
+        EXPECT_FALSE(removed) << "removeEventListener() returned while its listener ran";
+        release = true;
+        changed.notify_all();
+    }
+    remover.join();
+    EXPECT_TRUE(removed);
+    EXPECT_TRUE(finishedBeforeRemoved);
+    auto stream = await(std::move(pending));
+    ASSERT_TRUE(stream.has_value());
+    for (auto& track : stream->getTracks())
+        track.stop();
 }
 
 } // namespace
