@@ -23,6 +23,8 @@
 
 #include "constraints/select_settings.h"
 
+#include "unit/constraints/random_requests.h"
+
 namespace usermedia {
 namespace {
 
@@ -389,136 +391,13 @@ TEST(ExplainAudio, DeviceIdExclusions)
 
 // ---- the explaining run selects what the fast run selects ----
 
-class Random
-{
-public:
-    explicit Random(unsigned seed) : rng_(seed) {}
-    int integer(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-    bool chance(int percent) { return integer(1, 100) <= percent; }
-
-    std::optional<ConstrainNumber> number(double typical)
-    {
-        if (chance(40))
-            return std::nullopt;
-        auto value = [&] {
-            return std::uniform_real_distribution<double>(0, 2 * typical)(rng_);
-        };
-        ConstrainNumber c;
-        if (chance(15))
-            c.exact = value();
-        if (chance(60))
-            c.ideal = value();
-        if (chance(25))
-            c.min = value() / 2;
-        if (chance(25))
-            c.max = value() * 2;
-        return c;
-    }
-
-    MediaTrackConstraintSet videoSet()
-    {
-        MediaTrackConstraintSet s;
-        s.width = number(1280);
-        s.height = number(720);
-        s.aspectRatio = number(1.5);
-        s.frameRate = number(30);
-        if (chance(20))
-            s.resizeMode = ConstrainString::idealOf({chance(50) ? "none" : "crop-and-scale"});
-        if (chance(10))
-            s.deviceId = ConstrainString::idealOf({"cam1"});
-        return s;
-    }
-
-    MediaTrackConstraintSet audioSet()
-    {
-        MediaTrackConstraintSet s;
-        s.sampleRate = number(48000);
-        s.channelCount = number(2);
-        if (chance(20))
-            s.echoCancellation = ConstrainBoolean::idealOf(chance(50));
-        return s;
-    }
-
-    std::vector<VideoSourceCandidate> cameras()
-    {
-        std::vector<VideoSourceCandidate> cams;
-        for (int d = integer(1, 3); d > 0; --d) {
-            VideoSourceCandidate cam;
-            cam.deviceId = "cam" + std::to_string(cams.size());
-            cam.groupId = "group" + std::to_string(cams.size());
-            for (int m = integer(1, 12); m > 0; --m) {
-                NativeVideoMode mode;
-                mode.width = integer(1, 4096);
-                mode.height = integer(1, 2160);
-                mode.maxFrameRate = integer(1, 120);
-                mode.minFrameRate = chance(30) ? mode.maxFrameRate / 4 : mode.maxFrameRate;
-                cam.modes.push_back(mode);
-            }
-            cams.push_back(std::move(cam));
-        }
-        return cams;
-    }
-
-    // Cameras as drivers list them: several modes of the same few sizes and rates, so that
-    // candidates tie often and the selector's pruning must keep Chromium's tie-breaking.
-    std::vector<VideoSourceCandidate> typicalCameras()
-    {
-        static constexpr std::array<std::array<int, 2>, 6> kSizes{
-                {{320, 240}, {640, 360}, {640, 480}, {1280, 720}, {1920, 1080}, {3840, 2160}}};
-        static constexpr std::array<double, 5> kRates{5, 15, 24, 30, 60};
-        std::vector<VideoSourceCandidate> cams;
-        for (int d = integer(1, 4); d > 0; --d) {
-            VideoSourceCandidate cam;
-            cam.deviceId = "cam" + std::to_string(cams.size());
-            cam.groupId = "group" + std::to_string(cams.size() / 2);
-            if (chance(50))
-                cam.facingMode = chance(50) ? "user" : "environment";
-            for (int m = integer(1, 24); m > 0; --m) {
-                const auto& size = kSizes[static_cast<std::size_t>(integer(0, 5))];
-                NativeVideoMode mode;
-                mode.width = size[0];
-                mode.height = size[1];
-                mode.maxFrameRate = kRates[static_cast<std::size_t>(integer(0, 4))];
-                mode.minFrameRate = chance(30) ? 1.0 : mode.maxFrameRate;
-                cam.modes.push_back(mode);
-            }
-            cams.push_back(std::move(cam));
-        }
-        return cams;
-    }
-
-    std::vector<AudioSourceCandidate> microphones()
-    {
-        std::vector<AudioSourceCandidate> mics;
-        for (int d = integer(1, 3); d > 0; --d) {
-            AudioSourceCandidate mic;
-            mic.deviceId = "mic" + std::to_string(mics.size());
-            for (int m = integer(1, 4); m > 0; --m)
-                mic.modes.push_back(NativeAudioMode{chance(50) ? 48000 : 44100, integer(1, 2)});
-            mics.push_back(std::move(mic));
-        }
-        return mics;
-    }
-
-    template <typename MakeSet>
-    MediaTrackConstraints constraints(MakeSet makeSet)
-    {
-        MediaTrackConstraints c;
-        static_cast<MediaTrackConstraintSet&>(c) = makeSet();
-        for (int i = integer(0, 2); i > 0; --i)
-            c.advanced.push_back(makeSet());
-        return c;
-    }
-
-private:
-    std::mt19937 rng_;
-};
+using testing::RandomRequests;
 
 // Explaining runs the selector without its pruning, so this also checks that pruning never
 // changes the answer, ties included (the typical cameras tie often).
 TEST(ExplainRandom, ExplainingSelectsWhatTheFastPathSelects)
 {
-    Random random(3);
+    RandomRequests random(3, RandomRequests::Values::Plausible);
     for (int round = 0; round < 3000; ++round) {
         const auto cams = round % 2 == 0 ? random.cameras() : random.typicalCameras();
         const auto c = random.constraints([&] { return random.videoSet(); });
@@ -548,7 +427,7 @@ TEST(ExplainRandom, ExplainingSelectsWhatTheFastPathSelects)
 
 TEST(ExplainRandom, AudioExplainingSelectsWhatTheFastPathSelects)
 {
-    Random random(4);
+    RandomRequests random(4, RandomRequests::Values::Plausible);
     for (int round = 0; round < 1000; ++round) {
         const auto mics = random.microphones();
         const auto c = random.constraints([&] { return random.audioSet(); });

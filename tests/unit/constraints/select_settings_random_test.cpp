@@ -16,144 +16,12 @@
 #include "constraints/select_settings.h"
 
 #include "unit/constraints/error_names.h"
+#include "unit/constraints/random_requests.h"
 
 namespace usermedia {
 namespace {
 
-class Generator
-{
-public:
-    explicit Generator(unsigned seed) : rng_(seed) {}
-
-    int integer(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-    bool chance(int percent) { return integer(1, 100) <= percent; }
-
-    // Plausible values most of the time, hostile ones sometimes.
-    double value(double typical)
-    {
-        switch (integer(0, 9)) {
-        case 0:
-            return std::numeric_limits<double>::quiet_NaN();
-        case 1:
-            return chance(50) ? std::numeric_limits<double>::infinity()
-                              : -std::numeric_limits<double>::infinity();
-        case 2:
-            return chance(50) ? 0.0 : -typical;
-        case 3:
-            return chance(50) ? 1e300 : 4294967296.0;
-        default:
-            return std::uniform_real_distribution<double>(0.0, 2 * typical)(rng_);
-        }
-    }
-
-    std::optional<ConstrainNumber> number(double typical)
-    {
-        if (chance(40))
-            return std::nullopt;
-        ConstrainNumber c;
-        if (chance(30))
-            c.exact = value(typical);
-        if (chance(50))
-            c.ideal = value(typical);
-        if (chance(40))
-            c.min = value(typical);
-        if (chance(40))
-            c.max = value(typical);
-        return c;
-    }
-
-    std::optional<ConstrainString> strings(const std::vector<std::string>& pool)
-    {
-        if (chance(70))
-            return std::nullopt;
-        std::vector<std::string> list;
-        for (int i = integer(0, 2); i > 0; --i)
-            list.push_back(pool[static_cast<std::size_t>(integer(0, int(pool.size()) - 1))]);
-        return chance(50) ? ConstrainString::exactly(list) : ConstrainString::idealOf(list);
-    }
-
-    MediaTrackConstraintSet videoSet()
-    {
-        MediaTrackConstraintSet s;
-        s.width = number(1280);
-        s.height = number(720);
-        s.aspectRatio = number(1.5);
-        s.frameRate = number(30);
-        s.resizeMode = strings({"none", "crop-and-scale", "bogus"});
-        s.facingMode = strings({"user", "environment"});
-        s.deviceId = strings({"cam0", "cam1", "nope"});
-        s.groupId = strings({"group0", "group1"});
-        return s;
-    }
-
-    MediaTrackConstraintSet audioSet()
-    {
-        MediaTrackConstraintSet s;
-        s.sampleRate = number(48000);
-        s.channelCount = number(2);
-        s.sampleSize = number(16);
-        s.latency = number(0.01);
-        if (chance(30)) {
-            s.echoCancellation = chance(50) ? ConstrainBoolean::exactly(chance(50))
-                                            : ConstrainBoolean::idealOf(chance(50));
-        }
-        s.deviceId = strings({"mic0", "mic1", "nope"});
-        return s;
-    }
-
-    template <typename MakeSet>
-    MediaTrackConstraints constraints(MakeSet makeSet)
-    {
-        MediaTrackConstraints c;
-        static_cast<MediaTrackConstraintSet&>(c) = makeSet();
-        for (int i = integer(0, 3); i > 0; --i)
-            c.advanced.push_back(makeSet());
-        return c;
-    }
-
-    std::vector<VideoSourceCandidate> cameras()
-    {
-        std::vector<VideoSourceCandidate> cams;
-        for (int d = integer(1, 3); d > 0; --d) {
-            VideoSourceCandidate cam;
-            cam.deviceId = "cam" + std::to_string(cams.size());
-            cam.groupId = "group" + std::to_string(cams.size());
-            if (chance(30))
-                cam.facingMode = chance(50) ? "user" : "environment";
-            for (int m = integer(1, 8); m > 0; --m) {
-                NativeVideoMode mode;
-                mode.width = integer(chance(5) ? -1 : 1, 4096);
-                mode.height = integer(1, 2160);
-                mode.maxFrameRate = chance(5) ? 0.0 : integer(1, 120);
-                mode.minFrameRate = chance(30) ? integer(1, 120) / 4.0 : mode.maxFrameRate;
-                if (mode.minFrameRate > mode.maxFrameRate)
-                    mode.minFrameRate = mode.maxFrameRate;
-                cam.modes.push_back(mode);
-            }
-            cams.push_back(std::move(cam));
-        }
-        return cams;
-    }
-
-    std::vector<AudioSourceCandidate> microphones()
-    {
-        std::vector<AudioSourceCandidate> mics;
-        for (int d = integer(1, 2); d > 0; --d) {
-            AudioSourceCandidate mic;
-            mic.deviceId = "mic" + std::to_string(mics.size());
-            mic.groupId = "group" + std::to_string(mics.size());
-            for (int m = integer(1, 4); m > 0; --m) {
-                mic.modes.push_back(NativeAudioMode{chance(50) ? 48000 : 44100, integer(1, 2),
-                                                    chance(50) ? 16 : 24, 0.01});
-            }
-            mics.push_back(std::move(mic));
-        }
-        return mics;
-    }
-
-private:
-    std::mt19937 rng_;
-};
+using testing::RandomRequests;
 
 // The required range of a constraint as the engine reads it (integers truncated, NaN empty).
 bool allows(const std::optional<ConstrainNumber>& c, double value, bool integral,
@@ -187,7 +55,7 @@ const std::vector<std::string> kVideoNames{"width",      "height",     "aspectRa
 
 TEST(SelectSettingsRandom, VideoAnswersKeepTheSpecsPromises)
 {
-    Generator gen(20240601);
+    RandomRequests gen(20240601, RandomRequests::Values::Hostile);
     int selected = 0;
     for (int round = 0; round < 3000; ++round) {
         const auto cams = gen.cameras();
@@ -247,7 +115,7 @@ TEST(SelectSettingsRandom, VideoAnswersKeepTheSpecsPromises)
 
 TEST(SelectSettingsRandom, AudioAnswersKeepTheSpecsPromises)
 {
-    Generator gen(7);
+    RandomRequests gen(7, RandomRequests::Values::Hostile);
     int selected = 0;
     for (int round = 0; round < 3000; ++round) {
         const auto mics = gen.microphones();
@@ -283,7 +151,7 @@ TEST(SelectSettingsRandom, ParserSurvivesMangledText)
             R"( "advanced": [{"frameRate": 30}, {"aspectRatio": 1.5}]},)"
             R"( "audio": {"mandatory": {"googEchoCancellation": false}, "optional": [{"x": 1}]}})";
     const std::string alphabet = "{}[]\",:0123456789.eE-+truefalsnul \\\x01\xff";
-    Generator gen(99);
+    RandomRequests gen(99, RandomRequests::Values::Hostile);
     int accepted = 0;
     for (int round = 0; round < 20000; ++round) {
         std::string text = seed;
