@@ -226,12 +226,12 @@ private:
     // and camera share a group; else the card id, which still groups the card's PCMs.
     std::string groupIdOf(const PcmInfo& pcm) const
     {
-        const std::string fallback = "alsa:" + (pcm.cardId.empty() ? pcm.name : pcm.cardId);
+        std::string fallback = "alsa:" + (pcm.cardId.empty() ? pcm.name : pcm.cardId);
         if (pcm.card < 0)
             return fallback;
         const std::string link = options_.sysfsDirectory + "/class/sound/card" +
                                  std::to_string(pcm.card) + "/device";
-        return backends::groupIdOfDeviceLink(link).value_or(fallback);
+        return backends::groupIdOfDeviceLink(link).value_or(std::move(fallback));
     }
 
     const std::shared_ptr<Clock> clock_;

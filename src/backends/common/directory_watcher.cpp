@@ -121,10 +121,10 @@ void DirectoryWatcher::loop(int inotify, int stop, int parentWatch, int director
                 const auto* event = reinterpret_cast<const inotify_event*>(events + offset);
                 offset += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
                 if (event->wd == directoryWatch) {
-                    if ((event->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) != 0)
-                        rewatch = true;
-                    else if (event->len > 0 && filter_(event->name))
-                        changed = true;
+                    const bool gone =
+                            (event->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) != 0;
+                    rewatch = rewatch || gone;
+                    changed = changed || (!gone && event->len > 0 && filter_(event->name));
                 } else if (event->wd == parentWatch && event->len > 0 && name == event->name) {
                     rewatch = true; // (re)created: watch it; its nodes may be there already
                     changed = true;

@@ -325,10 +325,11 @@ void V4l2Device::stop()
     sys_->signal(stopFd_);
     thread_.join();
     releaseBuffers();
-    if (stats_.sourceChanges > 0)
+    if (stats_.sourceChanges > 0) {
         UM_LOG(V4l2, Info) << info_.path << ": the source changed resolution "
                            << stats_.sourceChanges.load() << " times; restarted "
                            << stats_.restarts.load() << " times";
+    }
     sys_->close(stopFd_);
     stopFd_ = -1;
 }
