@@ -368,6 +368,16 @@ std::optional<Error> V4l2Device::restart()
 {
     ++stats_.sourceChanges;
     releaseBuffers();
+    // HDMI and SDI receivers go on capturing the old timings until told the new ones, which
+    // needs the buffers freed; inputs without DV timings (webcams, analog) say ENODATA/ENOTTY.
+    v4l2_dv_timings timings{};
+    if (sys_->ioctl(fd_, VIDIOC_QUERY_DV_TIMINGS, &timings) == 0) {
+        if (sys_->ioctl(fd_, VIDIOC_S_DV_TIMINGS, &timings) < 0)
+            return failure("VIDIOC_S_DV_TIMINGS after a source change", errno);
+    } else if (errno == ENOLINK || errno == ENOLCK || errno == ERANGE) {
+        // No signal, no lock, or timings out of range: nothing to capture.
+        return failure("VIDIOC_QUERY_DV_TIMINGS after a source change", errno);
+    }
     const auto fourcc = info_.modes.fourccOf(mode_->format);
     if (auto set = setFormat(*mode_, *fourcc); !set) {
         Error error = set.error();

@@ -370,7 +370,9 @@ int FakeKernel::deviceIoctl(int fd, Node& node, unsigned long request, void* arg
             return fail(ENOENT);
         const FakeEvent event = node.events.front();
         node.events.pop_front();
-        if (event.width > 0)
+        if (node.spec.dvTimings)
+            node.signal = {event.width, event.height}; // S_DV_TIMINGS applies it
+        else if (event.width > 0)
             node.sourceSize = std::make_pair(event.width, event.height);
         else
             node.sourceSize.reset();
@@ -378,6 +380,33 @@ int FakeKernel::deviceIoctl(int fd, Node& node, unsigned long request, void* arg
         *out = {};
         out->type = V4L2_EVENT_SOURCE_CHANGE;
         out->u.src_change.changes = V4L2_EVENT_SRC_CH_RESOLUTION;
+        return 0;
+    }
+    case VIDIOC_QUERY_DV_TIMINGS: {
+        if (!node.spec.dvTimings)
+            return fail(ENODATA);
+        if (node.signal.first < 0)
+            return fail(ENOLINK);
+        auto* timings = static_cast<v4l2_dv_timings*>(argument);
+        *timings = {};
+        timings->type = V4L2_DV_BT_656_1120;
+        timings->bt.width = static_cast<std::uint32_t>(node.signal.first);
+        timings->bt.height = static_cast<std::uint32_t>(node.signal.second);
+        return 0;
+    }
+    case VIDIOC_S_DV_TIMINGS: {
+        if (!node.spec.dvTimings)
+            return fail(ENODATA);
+        if (node.streaming || !node.buffers.empty())
+            return fail(EBUSY);
+        const auto* timings = static_cast<const v4l2_dv_timings*>(argument);
+        const std::pair<int, int> size{static_cast<int>(timings->bt.width),
+                                       static_cast<int>(timings->bt.height)};
+        node.timingsSet.push_back(size);
+        if (size.first > 0)
+            node.sourceSize = size;
+        else
+            node.sourceSize.reset();
         return 0;
     }
     case VIDIOC_STREAMOFF:
@@ -481,6 +510,13 @@ int FakeKernel::poll(pollfd* fds, nfds_t count, int /*timeoutMs*/)
         if (changed_.wait_until(lock, deadline) == std::cv_status::timeout)
             return 0;
     }
+}
+
+std::vector<std::pair<int, int>> FakeKernel::timingsSet(const std::string& name) const
+{
+    std::lock_guard lock(mutex_);
+    auto it = nodes_.find(name);
+    return it == nodes_.end() ? std::vector<std::pair<int, int>>{} : it->second.timingsSet;
 }
 
 int FakeKernel::eventfd()

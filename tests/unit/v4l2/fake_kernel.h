@@ -43,6 +43,9 @@ struct FakeNode
     int streamOnErrno = 0;
     std::uint32_t padding = 0;      ///< bytes added to every row (bytesperline > width * bpp)
     bool sourceChangeEvents = true; ///< VIDIOC_SUBSCRIBE_EVENT(V4L2_EVENT_SOURCE_CHANGE) works
+    /// An HDMI receiver: a source change is queried (VIDIOC_QUERY_DV_TIMINGS) and S_FMT follows
+    /// only once VIDIOC_S_DV_TIMINGS set it; otherwise ENODATA, and S_FMT follows at once.
+    bool dvTimings = false;
 };
 
 /** What the next DQBUF (or poll) sees. */
@@ -55,8 +58,8 @@ struct FakeEvent
         Timeout,    ///< poll returns 0 once
         Vanish,     ///< the node is unplugged: POLLERR, ENODEV
         /// The source's resolution changes to \p width x \p height (0 x 0: S_FMT may choose any
-        /// size again, as with a scaler): POLLPRI and V4L2_EVENT_SOURCE_CHANGE when subscribed;
-        /// from then on S_FMT gives that size.
+        /// size again, as with a scaler; a negative width: the signal is lost): POLLPRI and
+        /// V4L2_EVENT_SOURCE_CHANGE when subscribed; from then on S_FMT gives that size.
         SourceChange,
     };
     Kind kind = Kind::Frame;
@@ -85,6 +88,8 @@ public:
     int openFds() const;    ///< fds open now (device nodes and eventfds)
     int mappings() const;   ///< buffers mapped now
     int badMunmaps() const; ///< munmap of something not mapped
+    /** The sizes VIDIOC_S_DV_TIMINGS set on \p name, in order. */
+    std::vector<std::pair<int, int>> timingsSet(const std::string& name) const;
     std::chrono::nanoseconds now() const { return kNow; }
 
     static constexpr std::chrono::nanoseconds kNow = std::chrono::seconds(100);
@@ -120,6 +125,8 @@ private:
         std::uint32_t sequence = 0;
         bool subscribed = false;                       ///< to V4L2_EVENT_SOURCE_CHANGE
         std::optional<std::pair<int, int>> sourceSize; ///< what S_FMT gives after a change
+        std::pair<int, int> signal{0, 0};              ///< what QUERY_DV_TIMINGS finds
+        std::vector<std::pair<int, int>> timingsSet;   ///< every S_DV_TIMINGS
     };
     struct OpenFile
     {

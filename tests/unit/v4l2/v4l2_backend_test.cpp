@@ -531,6 +531,57 @@ TEST_F(V4l2BackendTest, ASourceChangeToAnotherSizeEndsCaptureAndReleasesTheBuffe
     EXPECT_EQ(kernel_->openFds(), 0);
 }
 
+// An HDMI receiver: the new timings are queried and set (buffers freed first), then the mode;
+// back at the configured size the stream goes on, at another size it ends, without a signal it
+// ends naming the query.
+TEST_F(V4l2BackendTest, AnHdmiReceiverGetsTheNewTimingsSetBeforeTheMode)
+{
+    FakeNode node = webcam();
+    node.dvTimings = true;
+    RecordingSink sink;
+    auto device = startWebcam(sink, node);
+    ASSERT_TRUE(device);
+    FakeEvent same{Kind::SourceChange};
+    same.width = 320;
+    same.height = 240;
+    kernel_->push("video0", {same, {Kind::Frame, 1}});
+    ASSERT_TRUE(sink.waitFrames(1));
+    FakeEvent larger = same;
+    larger.width = 1280;
+    larger.height = 720;
+    kernel_->push("video0", {larger});
+    ASSERT_TRUE(sink.waitError());
+    EXPECT_EQ(kernel_->timingsSet("video0"),
+              (std::vector<std::pair<int, int>>{{320, 240}, {1280, 720}}));
+    EXPECT_NE(sink.errors().front().message.find("1280x720"), std::string::npos);
+    const auto& stats = static_cast<V4l2Device&>(*device).stats();
+    EXPECT_EQ(stats.sourceChanges.load(), 2U);
+    EXPECT_EQ(stats.restarts.load(), 1U);
+    EXPECT_EQ(kernel_->mappings(), 0);
+}
+
+TEST_F(V4l2BackendTest, AnHdmiReceiverThatLostTheSignalEndsCapture)
+{
+    FakeNode node = webcam();
+    node.dvTimings = true;
+    RecordingSink sink;
+    auto device = startWebcam(sink, node);
+    ASSERT_TRUE(device);
+    FakeEvent lost{Kind::SourceChange};
+    lost.width = -1;
+    kernel_->push("video0", {lost});
+    ASSERT_TRUE(sink.waitError());
+    const Error error = sink.errors().front();
+    EXPECT_EQ(error.name, ErrorName::NotReadableError);
+    EXPECT_EQ(error.osError, ENOLINK);
+    EXPECT_NE(error.message.find("VIDIOC_QUERY_DV_TIMINGS"), std::string::npos) << error.message;
+    EXPECT_TRUE(kernel_->timingsSet("video0").empty());
+    EXPECT_EQ(kernel_->mappings(), 0);
+    device->stop();
+    device.reset();
+    EXPECT_EQ(kernel_->openFds(), 0);
+}
+
 // Webcams refuse the subscription: capture goes on as before.
 TEST_F(V4l2BackendTest, DriversWithoutSourceChangeEventsCaptureAsBefore)
 {
