@@ -263,27 +263,44 @@ MediaStreamTrackStats TrackImpl::stats() const
 }
 
 // Counts one delivery and measures the rate over the deliveries of the last second of capture
-// time (the frames' own timestamps, so a ManualClock measures exactly).
+// time (the frames' own timestamps, so a ManualClock measures exactly): from the newest back,
+// the deliveries up to the first one more than a second older. That runs per track per frame,
+// so rather than walk a second of entries back each time, the window's length is kept
+// (recentWithin_): while timestamps only grow, entries only ever leave it at its old end. After
+// a timestamp earlier than the one before (a device clock that jumped back) the entries are not
+// in order, and the walk is done in full as long as the window reaches back past that point.
 void TrackImpl::countDelivery(std::chrono::nanoseconds timestamp, std::uint64_t frameNumber)
 {
-    delivered_.fetch_add(1);
-    lastDeliveredNumber_.store(frameNumber);
-    recent_[recentNext_] = timestamp;
-    recentNext_ = (recentNext_ + 1) % recent_.size();
-    recentCount_ = std::min(recentCount_ + 1, recent_.size());
-    // Walk back from the newest while within a second of it.
-    const std::size_t newest = (recentNext_ + recent_.size() - 1) % recent_.size();
-    std::size_t within = 1;
-    std::chrono::nanoseconds oldest = timestamp;
-    while (within < recentCount_) {
-        const std::size_t index = (newest + recent_.size() - within) % recent_.size();
-        if (timestamp - recent_[index] > std::chrono::seconds(1))
-            break;
-        oldest = recent_[index];
-        ++within;
+    // The capture thread is the only writer: plain stores (release, for stats() on another
+    // thread) rather than locked read-modify-writes.
+    delivered_.store(delivered_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    lastDeliveredNumber_.store(frameNumber, std::memory_order_release);
+    constexpr std::size_t kSize = std::tuple_size_v<decltype(recent_)>;
+    const bool backwards =
+            recentCount_ > 0 && timestamp < recent_[(recentNext_ + kSize - 1) % kSize];
+    const bool incremental =
+            !backwards && (recentWithin_ < recentInOrder_ || recentInOrder_ >= recentCount_);
+    const std::size_t newest = recentNext_;
+    recent_[newest] = timestamp;
+    recentNext_ = (recentNext_ + 1) % kSize;
+    recentCount_ = std::min(recentCount_ + 1, kSize);
+    recentInOrder_ = backwards ? 1 : std::min(recentInOrder_ + 1, kSize);
+    const auto back = [&](std::size_t steps) {
+        return recent_[(newest + kSize - steps) % kSize];
+    };
+    std::size_t within = 1; // deliveries from the newest back within a second of it
+    if (incremental) {
+        within = std::min(recentWithin_ + 1, recentCount_);
+        while (within > 1 && timestamp - back(within - 1) > std::chrono::seconds(1))
+            --within;
+    } else {
+        while (within < recentCount_ && timestamp - back(within) <= std::chrono::seconds(1))
+            ++within;
     }
-    const double span = std::chrono::duration<double>(timestamp - oldest).count();
-    measuredRate_.store(within > 1 && span > 0 ? static_cast<double>(within - 1) / span : 0.0);
+    recentWithin_ = within;
+    const double span = std::chrono::duration<double>(timestamp - back(within - 1)).count();
+    measuredRate_.store(within > 1 && span > 0 ? static_cast<double>(within - 1) / span : 0.0,
+                        std::memory_order_release);
 }
 
 std::pair<int, int> TrackImpl::wantedVideoSize(int nativeWidth, int nativeHeight) const
@@ -311,14 +328,10 @@ void TrackImpl::snapshotSinks()
 // Frame-rate decimation: frame times are mapped onto a grid of 1/rate slots starting at the
 // first frame; a frame is taken when it opens a new slot. A 30 fps source feeding a 20 fps
 // track thus takes 2 of every 3 frames, evenly (never two drops in a row, never a burst).
-bool TrackImpl::takeFrame(std::chrono::nanoseconds timestamp, double sourceRate)
+bool TrackImpl::takeFrame(std::chrono::nanoseconds timestamp, double rate, double sourceRate)
 {
-    double rate = 0;
-    {
-        std::lock_guard lock(mutex_);
-        rate = settings_.frameRate.value_or(0);
-    }
-    if (regrid_.exchange(false)) {
+    // Load first: the exchange is a locked instruction, and a regrid is rare.
+    if (regrid_.load(std::memory_order_relaxed) && regrid_.exchange(false)) {
         firstTimestamp_ = std::chrono::nanoseconds(-1);
         lastSlot_ = -1;
     }
@@ -369,14 +382,25 @@ std::string_view nativeFormatName(NativePixelFormat format)
 
 void TrackImpl::deliverVideo(const NativeVideoFrame& frame, FrameVariants& variants)
 {
+    // Everything this frame needs from the track's state, under one lock: this runs for every
+    // track of the source on every frame, so with many tracks each lock taken here counts.
     int width = 0;
     int height = 0;
+    double rate = 0;
+    double sourceRate = 0;
     {
         std::lock_guard lock(mutex_);
         if (state_ != MediaStreamTrackState::Live)
             return;
         width = settings_.width.value_or(frame.width);
         height = settings_.height.value_or(frame.height);
+        rate = settings_.frameRate.value_or(0);
+        // No strong reference to the source here: this runs on its capture thread, and had the
+        // track been stopped meanwhile, a reference dropped here could be the source's last one,
+        // stopping the device from the very thread it must join.
+        if (source_)
+            sourceRate = source_->videoMode().maxFrameRate;
+        sinkScratch_.assign(sinks_.begin(), sinks_.end());
     }
     // Frames the source skipped (gaps in its numbering) count as discarded by this track.
     if (sawFrame_ && frame.frameNumber > lastFrameNumber_ + 1)
@@ -384,20 +408,11 @@ void TrackImpl::deliverVideo(const NativeVideoFrame& frame, FrameVariants& varia
     sawFrame_ = true;
     lastFrameNumber_ = frame.frameNumber;
 
-    // No strong reference to the source here: this runs on its capture thread, and had the
-    // track been stopped meanwhile, a reference dropped here could be the source's last one,
-    // stopping the device from the very thread it must join.
-    double sourceRate = 0;
-    {
-        std::lock_guard lock(mutex_);
-        if (source_)
-            sourceRate = source_->videoMode().maxFrameRate;
-    }
-    if (!takeFrame(frame.timestamp, sourceRate)) {
+    if (!takeFrame(frame.timestamp, rate, sourceRate)) {
         decimated_.fetch_add(1);
+        sinkScratch_.clear();
         return;
     }
-    snapshotSinks();
     const bool isEnabled = enabled();
     for (const auto& sink : sinkScratch_) {
         if (!sink->video)

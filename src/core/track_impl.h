@@ -105,7 +105,7 @@ private:
 
     Impl(std::shared_ptr<TrackHost> host, std::shared_ptr<CaptureSource> source, Init init);
     void fire(const std::string& type);
-    bool takeFrame(std::chrono::nanoseconds timestamp, double sourceRate);
+    bool takeFrame(std::chrono::nanoseconds timestamp, double rate, double sourceRate);
     void countDelivery(std::chrono::nanoseconds timestamp, std::uint64_t frameNumber);
     void snapshotSinks();
     SinkId addSink(std::shared_ptr<Sink> sink);
@@ -146,6 +146,8 @@ private:
     std::array<std::chrono::nanoseconds, 128> recent_{};
     std::size_t recentCount_ = 0;
     std::size_t recentNext_ = 0;
+    std::size_t recentWithin_ = 0;  // how many of the newest are within a second of the newest
+    std::size_t recentInOrder_ = 0; // how many of the newest have non-decreasing timestamps
     std::shared_ptr<PixelBuffer> black_;
     std::shared_ptr<std::vector<float>> silence_;
     std::shared_ptr<ObjectPool<std::vector<std::int16_t>>> s16Pool_;
