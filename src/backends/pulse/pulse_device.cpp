@@ -168,33 +168,8 @@ private:
     // Loop thread: drains every fragment the server has sent.
     void read(pa_stream* stream)
     {
-        const int channels = chunker_->channels();
-        const std::size_t frameBytes = sizeof(float) * static_cast<std::size_t>(channels);
-        while (pa_stream_readable_size(stream) > 0) {
-            const void* data = nullptr;
-            std::size_t bytes = 0;
-            if (pa_stream_peek(stream, &data, &bytes) < 0)
-                return;
-            if (bytes == 0)
-                return; // nothing more
-            const int frames = static_cast<int>(bytes / frameBytes);
-            if (running_ && sink_ && !failed_.load()) {
-                if (data) {
-                    // The fragment's first sample was captured the stream latency plus its own
-                    // length before now.
-                    pa_usec_t latency = 0;
-                    int negative = 0;
-                    std::chrono::nanoseconds age{0};
-                    if (pa_stream_get_latency(stream, &latency, &negative) == 0 && !negative)
-                        age = std::chrono::microseconds(latency);
-                    const auto captured = clock_->now() - age;
-                    chunker_->push(static_cast<const float*>(data), frames, captured, *sink_);
-                } else {
-                    chunker_->pushSilence(frames, *sink_); // a hole in the record buffer
-                }
-            }
-            pa_stream_drop(stream);
-        }
+        drainRecordStream(stream, *chunker_, *clock_,
+                          running_ && sink_ && !failed_.load() ? sink_ : nullptr);
     }
 
     const DeviceDescription description_;

@@ -170,31 +170,10 @@ private:
         static_cast<PulseEchoReference*>(self)->read(stream);
     }
 
-    // Loop thread: drains every fragment into 10 ms chunks (onAudioChunk below).
+    // Loop thread: 10 ms chunks stamped as a microphone's are (onAudioChunk below).
     void read(pa_stream* stream)
     {
-        const std::size_t frameBytes =
-                sizeof(float) * static_cast<std::size_t>(chunker_.channels());
-        while (pa_stream_readable_size(stream) > 0) {
-            const void* data = nullptr;
-            std::size_t bytes = 0;
-            if (pa_stream_peek(stream, &data, &bytes) < 0 || bytes == 0)
-                return;
-            const int frames = static_cast<int>(bytes / frameBytes);
-            if (data) {
-                // As for a microphone: the fragment's first sample reached the monitor the
-                // stream's latency before now.
-                pa_usec_t latency = 0;
-                int negative = 0;
-                std::chrono::nanoseconds age{0};
-                if (pa_stream_get_latency(stream, &latency, &negative) == 0 && !negative)
-                    age = std::chrono::microseconds(latency);
-                chunker_.push(static_cast<const float*>(data), frames, clock_->now() - age, *this);
-            } else {
-                chunker_.pushSilence(frames, *this);
-            }
-            pa_stream_drop(stream);
-        }
+        drainRecordStream(stream, chunker_, *clock_, this, /*aheadOfPlayback=*/true);
     }
 
     // CaptureSink, from the chunker on the loop thread.

@@ -1,7 +1,37 @@
 // SPDX-License-Identifier: MIT
 #include "backends/pulse/pulse_loop.h"
 
+#include "pipeline/audio/audio_chunker.h"
+
 namespace usermedia::pulse {
+
+void drainRecordStream(pa_stream* stream, audio::AudioChunker& chunker, const Clock& clock,
+                       CaptureSink* sink, bool aheadOfPlayback)
+{
+    const std::size_t frameBytes = sizeof(float) * static_cast<std::size_t>(chunker.channels());
+    while (pa_stream_readable_size(stream) > 0) {
+        const void* data = nullptr;
+        std::size_t bytes = 0;
+        if (pa_stream_peek(stream, &data, &bytes) < 0 || bytes == 0)
+            return; // nothing more
+        const int frames = static_cast<int>(bytes / frameBytes);
+        if (sink && data) {
+            pa_usec_t latency = 0;
+            int negative = 0;
+            std::chrono::nanoseconds age{0};
+            if (pa_stream_get_latency(stream, &latency, &negative) == 0) {
+                if (!negative)
+                    age = std::chrono::microseconds(latency);
+                else if (aheadOfPlayback)
+                    age = -std::chrono::microseconds(latency);
+            }
+            chunker.push(static_cast<const float*>(data), frames, clock.now() - age, *sink);
+        } else if (sink) {
+            chunker.pushSilence(frames, *sink);
+        }
+        pa_stream_drop(stream);
+    }
+}
 
 Error pulseError(const std::string& what, const std::string& reason)
 {

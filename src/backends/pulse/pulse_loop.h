@@ -8,7 +8,14 @@
 
 #include <pulse/pulseaudio.h>
 
+#include <usermedia/clock.h>
 #include <usermedia/result.h>
+
+#include "backends/backend.h"
+
+namespace usermedia::audio {
+class AudioChunker;
+} // namespace usermedia::audio
 
 namespace usermedia::pulse {
 
@@ -82,6 +89,18 @@ private:
     bool started_ = false;
     bool closing_ = false; // loop thread, or locked
 };
+
+/**
+ * Loop thread: drains every fragment a record stream has ready into \p chunker, which calls
+ * \p sink for each 10 ms chunk. A fragment's first sample was captured the stream's latency
+ * (pa_stream_get_latency) before now on \p clock; a hole in the record buffer becomes silence.
+ * A null \p sink drops the fragments unread (a device stopping or failed).
+ * \p aheadOfPlayback: the stream records a monitor and the stamps should say when the audio is
+ * played: the server then reports a negative latency (samples not yet played by the sink),
+ * which puts the stamps that far after now. Otherwise a negative latency counts as zero.
+ */
+void drainRecordStream(pa_stream* stream, audio::AudioChunker& chunker, const Clock& clock,
+                       CaptureSink* sink, bool aheadOfPlayback = false);
 
 /** A NotReadableError "pulse: <what>: <reason>". */
 Error pulseError(const std::string& what, const std::string& reason);

@@ -18,6 +18,7 @@
 
 #include "e2e/e2e_fixture.h"
 #include "integration/pulse/pulse_daemon.h"
+#include "integration/pulse/pulse_devices.h"
 #include "unit/audio/signals.h"
 
 namespace usermedia::testing {
@@ -118,37 +119,10 @@ protected:
         ASSERT_EQ(error, "");
     }
 
-    MediaDevices makeDevices()
-    {
-        MediaDevicesOptions options;
-        options.ignoreEnvironment = true; // real backends, not USERMEDIA_FAKE_DEVICES
-        options.origin = "test.usermedia";
-        options.permissionPolicy = PermissionPolicy::AllowAll;
-        options.permissionStoreDirectory = daemon_.dir() + "/permissions";
-        auto devices = MediaDevices::create(options);
-        EXPECT_TRUE(devices.has_value()) << (devices ? "" : devices.error().toString());
-        return std::move(devices).value();
-    }
-
-    static std::vector<MediaDeviceInfo> microphones(MediaDevices& devices)
-    {
-        auto all = await(devices.enumerateDevices());
-        EXPECT_TRUE(all.has_value());
-        std::vector<MediaDeviceInfo> mics;
-        for (const auto& device : all ? *all : std::vector<MediaDeviceInfo>{}) {
-            if (device.kind == MediaDeviceKind::AudioInput)
-                mics.push_back(device);
-        }
-        return mics;
-    }
-
+    MediaDevices makeDevices() { return makePulseMediaDevices(daemon_); }
     static std::string idOf(MediaDevices& devices, const std::string& label)
     {
-        for (const auto& mic : microphones(devices)) {
-            if (mic.label == label)
-                return mic.deviceId;
-        }
-        return {};
+        return microphoneId(devices, label);
     }
 
     PulseDaemon daemon_;
