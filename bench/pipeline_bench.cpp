@@ -5,13 +5,16 @@
 // (--write-inputs), and the script prints every ratio against the goals of issue 5.
 //
 // "Ours" benchmarks drive a real CaptureSource and real tracks (as getUserMedia builds them)
-// from the benchmark thread: a device whose start() only remembers the sink, fed the same
-// native frame every iteration. So each iteration is one whole frame through conversion,
-// scaling, fan-out and delivery to counting sinks.
+// from the benchmark thread: a device that delivers nothing by itself
+// (tests/unit/pipeline/hand_fed_device.h), its source fed the same native frame every
+// iteration. So each iteration is one whole frame through conversion, scaling, fan-out and
+// delivery to counting sinks.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -32,6 +35,8 @@ extern "C" {
 #include "core/track_host.h"
 #include "core/track_impl.h"
 #include "pipeline/convert.h"
+
+#include "unit/pipeline/hand_fed_device.h"
 
 namespace usermedia {
 namespace {
@@ -65,13 +70,26 @@ const std::vector<std::uint8_t>& mjpegInput()
     return bytes;
 }
 
+// libyuv alone on the benchmark's frames, into 1080p pictures: the baselines' common step.
+void libyuvYuyv(PixelBuffer& out)
+{
+    const auto& in = yuyvInput();
+    libyuv::YUY2ToI420(in.data(), kWidth * 2, out.y(), out.strideY(), out.u(), out.strideU(),
+                       out.v(), out.strideV(), kWidth, kHeight);
+}
+
+void libyuvMjpeg(PixelBuffer& out)
+{
+    const auto& in = mjpegInput();
+    libyuv::MJPGToI420(in.data(), in.size(), out.y(), out.strideY(), out.u(), out.strideU(),
+                       out.v(), out.strideV(), kWidth, kHeight, kWidth, kHeight);
+}
+
 const PixelBuffer& i420Input()
 {
     static const PixelBuffer picture = [] {
         PixelBuffer p(VideoPixelFormat::I420, kWidth, kHeight);
-        const auto& yuyv = yuyvInput();
-        libyuv::YUY2ToI420(yuyv.data(), kWidth * 2, p.y(), p.strideY(), p.u(), p.strideU(), p.v(),
-                           p.strideV(), kWidth, kHeight);
+        libyuvYuyv(p);
         return p;
     }();
     return picture;
@@ -79,46 +97,8 @@ const PixelBuffer& i420Input()
 
 // ---- a CaptureSource fed from the benchmark thread -----------------------------------------
 
-class BenchDevice final : public Device
-{
-public:
-    explicit BenchDevice(DeviceDescription description) : description_(std::move(description)) {}
-    const DeviceDescription& description() const override { return description_; }
-    Result<void> configure(const NativeVideoMode& /*mode*/) override { return {}; }
-    Result<void> configure(const NativeAudioMode& /*mode*/) override { return {}; }
-    Result<void> start(CaptureSink& /*sink*/) override { return {}; }
-    void stop() override {}
-
-private:
-    DeviceDescription description_;
-};
-
-class BenchBackend final : public Backend
-{
-public:
-    std::string_view name() const override { return "bench"; }
-    Result<void> probe() override { return {}; }
-    std::vector<DeviceDescription> enumerate() override { return {}; }
-    void watch(HotplugListener* /*listener*/) override {}
-    Result<std::unique_ptr<Device>> open(std::string_view id) override
-    {
-        DeviceDescription description;
-        description.id = std::string(id);
-        return std::unique_ptr<Device>(new BenchDevice(description));
-    }
-};
-
-class BenchHost final : public TrackHost
-{
-public:
-    void post(std::function<void()> task) override { task(); }
-    Promise<void> applyConstraints(std::shared_ptr<MediaStreamTrack::Impl> /*track*/,
-                                   const MediaTrackConstraints& /*constraints*/) override
-    {
-        return Promise<void>::settled(Error{ErrorName::NotSupportedError, "bench", {}, 0});
-    }
-    void release(std::shared_ptr<CaptureSource> /*source*/) override {}
-};
+using testing::HandFedBackend;
+using testing::InlineTrackHost;
 
 struct TrackSpec
 {
@@ -143,13 +123,16 @@ struct CountingSink
 class Pipeline
 {
 public:
-    Pipeline(NativePixelFormat format, const std::vector<TrackSpec>& tracks)
+    Pipeline(NativePixelFormat format, const std::vector<TrackSpec>& tracks, int width = kWidth,
+             int height = kHeight)
+        : width_(width),
+          height_(height)
     {
         device_.backend = &backend_;
         device_.description.id = "bench";
         device_.description.label = "bench";
         device_.description.kind = MediaDeviceKind::VideoInput;
-        const NativeVideoMode mode{format, kWidth, kHeight, 30, 30};
+        const NativeVideoMode mode{format, width, height, 30, 30};
         device_.description.videoModes = {mode};
         source_ = CaptureSource::openVideo(device_, mode, {}).value();
         for (const TrackSpec& spec : tracks) {
@@ -175,8 +158,8 @@ public:
     {
         NativeVideoFrame frame;
         frame.format = source_->videoMode().format;
-        frame.width = kWidth;
-        frame.height = kHeight;
+        frame.width = width_;
+        frame.height = height_;
         frame.data = bytes.data();
         frame.size = bytes.size();
         frame.frameNumber = next_++;
@@ -187,9 +170,11 @@ public:
     std::uint64_t delivered() const { return tracks_.front()->stats().deliveredFrames; }
 
 private:
-    BenchBackend backend_;
+    int width_;
+    int height_;
+    HandFedBackend backend_;
     RegisteredDevice device_;
-    std::shared_ptr<BenchHost> host_ = std::make_shared<BenchHost>();
+    std::shared_ptr<InlineTrackHost> host_ = std::make_shared<InlineTrackHost>();
     std::shared_ptr<CaptureSource> source_;
     std::vector<std::shared_ptr<TrackImpl>> tracks_;
     std::uint64_t next_ = 0;
@@ -204,6 +189,67 @@ void runPipeline(benchmark::State& state, NativePixelFormat format,
         pipeline.feed(input);
     if (pipeline.delivered() != static_cast<std::uint64_t>(state.iterations()) + 1)
         state.SkipWithError("frames were not delivered");
+}
+
+// ---- paired runs ----------------------------------------------------------------------------
+
+// CPU time of the calling thread, in milliseconds.
+double threadCpuMs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
+double median(std::vector<double> values)
+{
+    if (values.empty())
+        return 0;
+    const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+    std::nth_element(values.begin(), middle, values.end());
+    return *middle;
+}
+
+// Two ways of doing one frame's work, timed side by side: each iteration runs both, one frame
+// each, in an order that alternates, and times each on the thread's CPU clock. Reported as
+// counters: the median milliseconds of each (ours_ms, base_ms) and their ratio.
+//
+// Why: a goal stated as a ratio within a few percent cannot be judged from two benchmarks run
+// seconds apart on a machine shared with other builds. Their medians move by more than that
+// between runs (the run that first reported the fan-out and MJPEG goals missed had a 7-13%
+// coefficient of variation on the very benchmarks it compared), so their ratio measured the
+// load at two moments as much as the code. Frame by frame alternation gives both sides the
+// same load, caches and clock speed; neither side's work changes.
+template <typename Ours, typename Baseline>
+void runPaired(benchmark::State& state, Ours&& ours, Baseline&& baseline)
+{
+    std::vector<double> oursMs;
+    std::vector<double> baseMs;
+    oursMs.reserve(static_cast<std::size_t>(state.max_iterations));
+    baseMs.reserve(static_cast<std::size_t>(state.max_iterations));
+    ours(); // warm-up: pools and decoder memory
+    baseline();
+    const auto timed = [](auto& work) {
+        const double start = threadCpuMs();
+        work();
+        return threadCpuMs() - start;
+    };
+    bool oursFirst = true;
+    for (auto _ : state) {
+        if (oursFirst) {
+            oursMs.push_back(timed(ours));
+            baseMs.push_back(timed(baseline));
+        } else {
+            baseMs.push_back(timed(baseline));
+            oursMs.push_back(timed(ours));
+        }
+        oursFirst = !oursFirst;
+    }
+    const double a = median(std::move(oursMs));
+    const double b = median(std::move(baseMs));
+    state.counters["ours_ms"] = a;
+    state.counters["base_ms"] = b;
+    state.counters["ratio"] = b > 0 ? a / b : 0;
 }
 
 // ---- libyuv and swscale baselines -----------------------------------------------------------
@@ -267,11 +313,8 @@ void BM_YuyvToI420_Ours(benchmark::State& state)
 void BM_YuyvToI420_Libyuv(benchmark::State& state)
 {
     I420 out(kWidth, kHeight);
-    const auto& in = yuyvInput();
     for (auto _ : state) {
-        libyuv::YUY2ToI420(in.data(), kWidth * 2, out.buffer.y(), out.buffer.strideY(),
-                           out.buffer.u(), out.buffer.strideU(), out.buffer.v(),
-                           out.buffer.strideV(), kWidth, kHeight);
+        libyuvYuyv(out.buffer);
         benchmark::DoNotOptimize(out.buffer.y());
     }
 }
@@ -307,11 +350,8 @@ void yuyvMultiLibyuv(benchmark::State& state, const std::vector<std::pair<int, i
     std::vector<std::unique_ptr<I420>> outs;
     for (const auto& [w, h] : sizes)
         outs.push_back(std::make_unique<I420>(w, h));
-    const auto& in = yuyvInput();
     for (auto _ : state) {
-        libyuv::YUY2ToI420(in.data(), kWidth * 2, full.buffer.y(), full.buffer.strideY(),
-                           full.buffer.u(), full.buffer.strideU(), full.buffer.v(),
-                           full.buffer.strideV(), kWidth, kHeight);
+        libyuvYuyv(full.buffer);
         for (auto& out : outs)
             libyuvScale(full.buffer, out->buffer, libyuv::kFilterBilinear);
         benchmark::DoNotOptimize(full.buffer.y());
@@ -348,11 +388,8 @@ void yuyvMultiBest(benchmark::State& state, const std::vector<std::pair<int, int
         outs.push_back(std::make_unique<I420>(w, h));
         scalers.push_back(std::make_unique<Swscale>(kWidth, kHeight, AV_PIX_FMT_YUV420P, w, h));
     }
-    const auto& in = yuyvInput();
     for (auto _ : state) {
-        libyuv::YUY2ToI420(in.data(), kWidth * 2, full.buffer.y(), full.buffer.strideY(),
-                           full.buffer.u(), full.buffer.strideU(), full.buffer.v(),
-                           full.buffer.strideV(), kWidth, kHeight);
+        libyuvYuyv(full.buffer);
         for (std::size_t i = 0; i < outs.size(); ++i)
             scalers[i]->planar(full.buffer, outs[i]->buffer);
         benchmark::DoNotOptimize(full.buffer.y());
@@ -394,13 +431,24 @@ void BM_MjpegToI420_Ours(benchmark::State& state)
 void BM_MjpegToI420_Libyuv(benchmark::State& state)
 {
     I420 out(kWidth, kHeight);
-    const auto& in = mjpegInput();
     for (auto _ : state) {
-        libyuv::MJPGToI420(in.data(), in.size(), out.buffer.y(), out.buffer.strideY(),
-                           out.buffer.u(), out.buffer.strideU(), out.buffer.v(),
-                           out.buffer.strideV(), kWidth, kHeight, kWidth, kHeight);
+        libyuvMjpeg(out.buffer);
         benchmark::DoNotOptimize(out.buffer.y());
     }
+}
+
+// The two above side by side (see runPaired): what the goal's ratio is judged on.
+void BM_MjpegToI420_Paired(benchmark::State& state)
+{
+    Pipeline pipeline(NativePixelFormat::MJPEG, {{kWidth, kHeight}});
+    I420 out(kWidth, kHeight);
+    const auto& in = mjpegInput();
+    runPaired(
+            state, [&] { pipeline.feed(in); },
+            [&] {
+                libyuvMjpeg(out.buffer);
+                benchmark::DoNotOptimize(out.buffer.y());
+            });
 }
 
 void BM_MjpegTo720p_Ours(benchmark::State& state)
@@ -408,18 +456,21 @@ void BM_MjpegTo720p_Ours(benchmark::State& state)
     runPipeline(state, NativePixelFormat::MJPEG, mjpegInput(), {{1280, 720}});
 }
 
-void BM_MjpegTo720p_Libyuv(benchmark::State& state)
+// libyuv alone: MJPGToI420 at full size, then its bilinear scaler.
+void mjpegScaledLibyuv(benchmark::State& state, int width, int height)
 {
     I420 full(kWidth, kHeight);
-    I420 out(1280, 720);
-    const auto& in = mjpegInput();
+    I420 out(width, height);
     for (auto _ : state) {
-        libyuv::MJPGToI420(in.data(), in.size(), full.buffer.y(), full.buffer.strideY(),
-                           full.buffer.u(), full.buffer.strideU(), full.buffer.v(),
-                           full.buffer.strideV(), kWidth, kHeight, kWidth, kHeight);
+        libyuvMjpeg(full.buffer);
         libyuvScale(full.buffer, out.buffer, libyuv::kFilterBilinear);
         benchmark::DoNotOptimize(out.buffer.y());
     }
+}
+
+void BM_MjpegTo720p_Libyuv(benchmark::State& state)
+{
+    mjpegScaledLibyuv(state, 1280, 720);
 }
 
 void BM_MjpegTo720p_LibyuvSwscale(benchmark::State& state)
@@ -427,11 +478,8 @@ void BM_MjpegTo720p_LibyuvSwscale(benchmark::State& state)
     I420 full(kWidth, kHeight);
     I420 out(1280, 720);
     Swscale scale(kWidth, kHeight, AV_PIX_FMT_YUV420P, 1280, 720);
-    const auto& in = mjpegInput();
     for (auto _ : state) {
-        libyuv::MJPGToI420(in.data(), in.size(), full.buffer.y(), full.buffer.strideY(),
-                           full.buffer.u(), full.buffer.strideU(), full.buffer.v(),
-                           full.buffer.strideV(), kWidth, kHeight, kWidth, kHeight);
+        libyuvMjpeg(full.buffer);
         scale.planar(full.buffer, out.buffer);
         benchmark::DoNotOptimize(out.buffer.y());
     }
@@ -445,16 +493,7 @@ void BM_MjpegTo360p_Ours(benchmark::State& state)
 
 void BM_MjpegTo360p_Libyuv(benchmark::State& state)
 {
-    I420 full(kWidth, kHeight);
-    I420 out(640, 360);
-    const auto& in = mjpegInput();
-    for (auto _ : state) {
-        libyuv::MJPGToI420(in.data(), in.size(), full.buffer.y(), full.buffer.strideY(),
-                           full.buffer.u(), full.buffer.strideU(), full.buffer.v(),
-                           full.buffer.strideV(), kWidth, kHeight, kWidth, kHeight);
-        libyuvScale(full.buffer, out.buffer, libyuv::kFilterBilinear);
-        benchmark::DoNotOptimize(out.buffer.y());
-    }
+    mjpegScaledLibyuv(state, 640, 360);
 }
 
 // ---- the 2/3 scaler alone -------------------------------------------------------------------
@@ -505,11 +544,41 @@ void BM_FanOut(benchmark::State& state)
     runPipeline(state, NativePixelFormat::YUYV, yuyvInput(), tracks);
 }
 
+// 8 tracks against 1, side by side (see runPaired): what the goal's ratio is judged on.
+void BM_FanOutPaired(benchmark::State& state)
+{
+    Pipeline one(NativePixelFormat::YUYV, {{kWidth, kHeight}});
+    Pipeline many(NativePixelFormat::YUYV,
+                  std::vector<TrackSpec>(static_cast<std::size_t>(state.range(0)),
+                                         TrackSpec{kWidth, kHeight}));
+    const auto& in = yuyvInput();
+    runPaired(
+            state, [&] { many.feed(in); }, [&] { one.feed(in); });
+}
+
+// What one more track costs per frame, without the conversion that dwarfs it at 1080p: the
+// same fan-out from a 64x36 I420 camera (conversion is a 3 KB copy). The difference between
+// /8 and /1, divided by 7, is the delivery cost of one track (locks, decimation, statistics,
+// the frame handed to its sink).
+void BM_FanOutDelivery(benchmark::State& state)
+{
+    constexpr int kSmallWidth = 64;
+    constexpr int kSmallHeight = 36;
+    const std::vector<std::uint8_t> input(kSmallWidth * kSmallHeight * 3 / 2, 128);
+    Pipeline pipeline(NativePixelFormat::I420,
+                      std::vector<TrackSpec>(static_cast<std::size_t>(state.range(0)),
+                                             TrackSpec{kSmallWidth, kSmallHeight}),
+                      kSmallWidth, kSmallHeight);
+    pipeline.feed(input);
+    for (auto _ : state)
+        pipeline.feed(input);
+}
+
 // ---- audio: one 10 ms chunk, 48 kHz stereo, source -> track -> F32 and S16 sinks ------------
 
 void BM_AudioChunk10ms_Ours(benchmark::State& state)
 {
-    BenchBackend backend;
+    HandFedBackend backend;
     RegisteredDevice device;
     device.backend = &backend;
     device.description.id = "mic";
@@ -519,7 +588,7 @@ void BM_AudioChunk10ms_Ours(benchmark::State& state)
     auto source = CaptureSource::openAudio(device, mode, {}).value();
     TrackImpl::Init init;
     init.kind = MediaDeviceKind::AudioInput;
-    auto track = TrackImpl::create(std::make_shared<BenchHost>(), source, init);
+    auto track = TrackImpl::create(std::make_shared<InlineTrackHost>(), source, init);
     std::atomic<std::uint64_t> frames{0};
     track->addAudioSink([&](const AudioBuffer& b) { frames.fetch_add(b.frames()); },
                         SampleFormat::F32);
@@ -602,6 +671,7 @@ BENCHMARK(BM_YuyvTo1080p720p360p_Swscale)->Unit(benchmark::kMillisecond)->UseRea
 BENCHMARK(BM_YuyvTo1080p720p360p_LibyuvSwscale)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_MjpegToI420_Ours)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_MjpegToI420_Libyuv)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_MjpegToI420_Paired)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_MjpegTo720p_Ours)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_MjpegTo720p_Libyuv)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_MjpegTo720p_LibyuvSwscale)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -612,6 +682,8 @@ BENCHMARK(BM_Scale1080pTo720p_LibyuvBilinear)->Unit(benchmark::kMillisecond)->Us
 BENCHMARK(BM_Scale1080pTo720p_LibyuvBox)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Scale1080pTo720p_Swscale)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_FanOut)->Arg(1)->Arg(8)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FanOutPaired)->Arg(8)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FanOutDelivery)->Arg(1)->Arg(8)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_AudioChunk10ms_Ours)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_AudioChunk10ms_Memcpy)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_GetUserMediaToFirstFrame)->Unit(benchmark::kMillisecond)->UseRealTime();
