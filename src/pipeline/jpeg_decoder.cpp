@@ -326,11 +326,13 @@ bool JpegDecoder::decodeFallback(PixelBuffer& out)
 // scratch rows (one band, cache-resident) and are then copied to the planes, dropping padding
 // past a plane's width or height. Writing them in place instead was measured 1.3x slower at
 // 1080p (2.44 vs 1.64 ms, libyuv 1.70-1.90 ms): the IDCT's 8-byte stores spread over 16 rows of
-// a 3 MB picture cost more than one sequential copy of a warm band. Chroma may come out denser
-// than I420's. That happens for 4:2:2
-// (full-height chroma) and when scaling: libjpeg then decodes chroma at a larger DCT size rather
-// than upsample it later (jpeg_calc_output_dimensions), so at 1/2 a 4:2:0 picture's chroma
-// arrives at luma resolution. Such chroma is averaged down 2:1 per direction.
+// a 3 MB picture cost more than one sequential copy of a warm band. Re-measured against libyuv
+// in one process, alternating (2026-11, 4:2:0 1080p, a shared machine): in place 0.97-0.98x in
+// one run, 1.04-1.07x in the next ones as the load changed; this copy stayed at 0.99-1.01x, so
+// it stays. Chroma may come out denser than I420's. That happens for 4:2:2 (full-height chroma) and
+// when scaling: libjpeg then decodes chroma at a larger DCT size rather than upsample it later
+// (jpeg_calc_output_dimensions), so at 1/2 a 4:2:0 picture's chroma arrives at luma resolution.
+// Such chroma is averaged down 2:1 per direction.
 bool JpegDecoder::decodeRaw(PixelBuffer& out, int denominator)
 {
     jpeg_decompress_struct& info = codec_->info;
