@@ -588,6 +588,13 @@ void BM_AudioChunk10ms_Ours(benchmark::State& state)
     auto source = CaptureSource::openAudio(device, mode, {}).value();
     TrackImpl::Init init;
     init.kind = MediaDeviceKind::AudioInput;
+    // The settings getUserMedia gives a track of this mode: the track hears the variant they
+    // name (its own rate and channel count), and the raw signal.
+    init.settings.sampleRate = mode.sampleRate;
+    init.settings.channelCount = mode.channels;
+    init.settings.echoCancellation = false;
+    init.settings.noiseSuppression = false;
+    init.settings.autoGainControl = false;
     auto track = TrackImpl::create(std::make_shared<InlineTrackHost>(), source, init);
     std::atomic<std::uint64_t> frames{0};
     track->addAudioSink([&](const AudioBuffer& b) { frames.fetch_add(b.frames()); },
