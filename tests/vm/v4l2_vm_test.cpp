@@ -152,6 +152,30 @@ std::optional<int> controlValue(const std::string& node, const std::string& name
     return value;
 }
 
+// VIDIOC_S_INPUT through a second fd (not while streaming).
+bool selectInput(const std::string& node, int input)
+{
+    const int fd = ::open(node.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool done = ::ioctl(fd, VIDIOC_S_INPUT, &input) == 0;
+    ::close(fd);
+    return done;
+}
+
+// What an HDMI application does on a source change: query the receiver's timings and set them.
+bool followDvTimings(const std::string& node)
+{
+    const int fd = ::open(node.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    v4l2_dv_timings timings{};
+    const bool done = ::ioctl(fd, VIDIOC_QUERY_DV_TIMINGS, &timings) == 0 &&
+                      ::ioctl(fd, VIDIOC_S_DV_TIMINGS, &timings) == 0;
+    ::close(fd);
+    return done;
+}
+
 class Sink final : public CaptureSink
 {
 public:
@@ -505,6 +529,84 @@ TEST_F(VividTest, ASourceChangeEventRestartsTheStreamInItsMode)
     for (const auto& s : seen)
         std::printf(" %llu", static_cast<unsigned long long>(s.frame.frameNumber));
     std::printf("\n");
+}
+
+// vivid's HDMI input: choosing another "DV Timings" (in "Selected DV Timings" mode) queues a
+// source change, and the backend sets the new timings. With the capture scaler the configured
+// 640x480 stays (the stream restarts); without scaler, crop and compose the size follows the
+// source (720x480) and the track ends, naming it.
+TEST_F(VividTest, AnHdmiSourceChangeRestartsWithAScalerAndEndsWithout)
+{
+    backend_.reset();
+    // The webcam input again for the tests after this one, whatever happens here.
+    struct Restore
+    {
+        std::string node;
+        ~Restore()
+        {
+            for (const char* control :
+                 {"Enable Capture Scaler", "Enable Capture Cropping", "Enable Capture Composing"})
+                setControl(node, control, 1);
+            setControl(node, "DV Timings Signal Mode", 0);
+            selectInput(node, 0);
+        }
+    } restore{node0_};
+    ASSERT_TRUE(selectInput(node0_, 3)) << "vivid's input 3 is HDMI";
+    for (const bool scaler : {true, false}) {
+        SCOPED_TRACE(scaler ? "with the scaler" : "without");
+        ASSERT_TRUE(setControl(node0_, "DV Timings Signal Mode", 4)); // Selected DV Timings
+        setControl(node0_, "DV Timings", 0);                          // 640x480p59
+        ASSERT_TRUE(followDvTimings(node0_));
+        for (const char* control :
+             {"Enable Capture Scaler", "Enable Capture Cropping", "Enable Capture Composing"})
+            ASSERT_TRUE(setControl(node0_, control, scaler ? 1 : 0)) << control;
+        auto backend = createV4l2Backend(systemClock());
+        std::optional<DeviceDescription> hdmi;
+        for (auto& device : backend->enumerate()) {
+            if (device.id.find("platform:vivid-000") != std::string::npos)
+                hdmi = device;
+        }
+        ASSERT_TRUE(hdmi);
+        const auto mode = modeOf(*hdmi, NativePixelFormat::YUYV, 640, 480);
+        ASSERT_TRUE(mode) << "640x480 among the HDMI input's modes";
+        auto opened = backend->open(hdmi->id);
+        ASSERT_TRUE(opened) << opened.error().toString();
+        auto& camera = static_cast<V4l2Device&>(**opened);
+        ASSERT_TRUE(camera.configure(*mode));
+        Sink sink;
+        ASSERT_TRUE(camera.start(sink));
+        ASSERT_TRUE(sink.waitFrames(2));
+        ASSERT_TRUE(setControl(node0_, "DV Timings", 2)); // 720x480p59
+        EXPECT_TRUE(eventually(
+                [&] { return camera.stats().restarts.load() >= 1 || !sink.errors().empty(); }));
+        if (scaler) {
+            const std::size_t before = sink.seen().size();
+            EXPECT_TRUE(sink.waitFrames(before + 2));
+        }
+        camera.stop();
+        const auto changes = camera.stats().sourceChanges.load();
+        const auto errors = sink.errors();
+        std::printf("HDMI %s: %llu source changes, %llu restarts\n",
+                    scaler ? "with a scaler" : "without", static_cast<unsigned long long>(changes),
+                    static_cast<unsigned long long>(camera.stats().restarts.load()));
+        if (scaler) {
+            // vivid may queue a second event for the same change (the control's cluster): each
+            // one restarts the stream.
+            EXPECT_GE(changes, 1U);
+            EXPECT_EQ(camera.stats().restarts.load(), changes);
+            EXPECT_TRUE(errors.empty()) << errors.front().toString();
+            for (const auto& seen : sink.seen())
+                EXPECT_EQ(seen.frame.width, 640);
+        } else {
+            EXPECT_EQ(changes, 1U);
+            EXPECT_EQ(camera.stats().restarts.load(), 0U);
+            ASSERT_EQ(errors.size(), 1U);
+            std::printf("without a scaler: %s\n", errors.front().toString().c_str());
+            EXPECT_NE(errors.front().message.find("720x480"), std::string::npos);
+        }
+        opened->reset();
+    }
+    EXPECT_EQ(countVideoMappings(), 0);
 }
 
 TEST_F(VividTest, GetUserMediaPicksTheExpectedVividModes)

@@ -289,6 +289,11 @@ Result<void> V4l2Device::start(CaptureSink& sink)
     // this event; the capture thread restarts or ends the stream. Other drivers refuse it.
     v4l2_event_subscription subscription{};
     subscription.type = V4L2_EVENT_SOURCE_CHANGE;
+    // The event's id is the input it concerns: the current one (0 when the driver has no
+    // inputs to choose from).
+    int input = 0;
+    if (sys_->ioctl(fd_, VIDIOC_G_INPUT, &input) == 0 && input >= 0)
+        subscription.id = static_cast<std::uint32_t>(input);
     if (sys_->ioctl(fd_, VIDIOC_SUBSCRIBE_EVENT, &subscription) < 0)
         UM_LOG(V4l2, Debug) << info_.path << ": no source change events: " << std::strerror(errno);
     if (auto mapped = mapBuffers(); !mapped)
