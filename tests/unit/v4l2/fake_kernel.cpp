@@ -361,9 +361,14 @@ int FakeKernel::deviceIoctl(int fd, Node& node, unsigned long request, void* arg
         const auto* subscription = static_cast<const v4l2_event_subscription*>(argument);
         if (!node.spec.sourceChangeEvents || subscription->type != V4L2_EVENT_SOURCE_CHANGE)
             return fail(EINVAL);
-        node.subscribed = true;
+        // The kernel accepts any id; events come only for the one of the current input.
+        node.subscribed =
+                node.subscribed || subscription->id == static_cast<unsigned>(node.spec.input);
         return 0;
     }
+    case VIDIOC_G_INPUT:
+        *static_cast<int*>(argument) = node.spec.input;
+        return 0;
     case VIDIOC_DQEVENT: {
         if (!node.subscribed || node.events.empty() ||
             node.events.front().kind != FakeEvent::Kind::SourceChange)

@@ -46,6 +46,7 @@ struct FakeNode
     /// An HDMI receiver: a source change is queried (VIDIOC_QUERY_DV_TIMINGS) and S_FMT follows
     /// only once VIDIOC_S_DV_TIMINGS set it; otherwise ENODATA, and S_FMT follows at once.
     bool dvTimings = false;
+    int input = 0; ///< VIDIOC_G_INPUT; source change events come for this id only
 };
 
 /** What the next DQBUF (or poll) sees. */

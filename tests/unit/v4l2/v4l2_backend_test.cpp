@@ -538,6 +538,7 @@ TEST_F(V4l2BackendTest, AnHdmiReceiverGetsTheNewTimingsSetBeforeTheMode)
 {
     FakeNode node = webcam();
     node.dvTimings = true;
+    node.input = 3; // events for input 3 only: the subscription must say so
     RecordingSink sink;
     auto device = startWebcam(sink, node);
     ASSERT_TRUE(device);
