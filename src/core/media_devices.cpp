@@ -491,16 +491,34 @@ private:
         if (constraints.audio) {
             auto planned = planKind(devices, *constraints.audio, MediaDeviceKind::AudioInput);
             if (!planned)
-                return planned.error();
+                return withheldUntilGranted(planned.error(), MediaDeviceKind::AudioInput);
             plan.audio = std::move(*planned);
         }
         if (constraints.video) {
             auto planned = planKind(devices, *constraints.video, MediaDeviceKind::VideoInput);
             if (!planned)
-                return planned.error();
+                return withheldUntilGranted(planned.error(), MediaDeviceKind::VideoInput);
             plan.video = std::move(*planned);
         }
         return plan;
+    }
+
+    // Selection fails before anyone is asked for permission, and its message describes the
+    // devices ("the widest is 3840x2160"). Until the kind is granted, keep to what the spec lets
+    // any page learn: the constraint's name, as Chromium reports it, and a message without
+    // device details (spec: device information is exposed only once permitted).
+    Error withheldUntilGranted(Error error, MediaDeviceKind kind) const
+    {
+        const bool camera = kind == MediaDeviceKind::VideoInput;
+        if (error.name != ErrorName::OverconstrainedError ||
+            broker_.state(camera ? PermissionName::Camera : PermissionName::Microphone) ==
+                    PermissionState::Granted)
+            return error;
+        error.message = (error.constraint.empty() ? std::string() : error.constraint + ": ") +
+                        "no " + (camera ? "camera" : "microphone") +
+                        " satisfies the constraints (the devices' modes are shown once "
+                        "permission is granted; usermedia probe --explain tells the nearest)";
+        return error;
     }
 
     // Asks the broker, then runs \p done on the control thread. \p done travels through prompt

@@ -97,6 +97,26 @@ TEST_F(PermissionsTest, AllowOnceLastsForThisContextOnly)
     EXPECT_EQ(later.queryPermission(kCamera), PermissionState::Prompt) << "not remembered";
 }
 
+// Selection fails before the prompt: until the kind is granted, the error names the constraint
+// (as Chromium does) but not the devices' modes.
+TEST_F(PermissionsTest, AnImpossibleRequestDescribesDevicesOnlyOnceGranted)
+{
+    auto devices = make(PermissionAnswer::AllowOnce);
+    const std::string impossible = R"({"video": {"width": {"min": 8000}}})";
+    auto before = ask(devices, impossible);
+    ASSERT_FALSE(before.has_value());
+    EXPECT_EQ(before.error().name, ErrorName::OverconstrainedError);
+    EXPECT_EQ(before.error().constraint, "width");
+    EXPECT_EQ(before.error().message.find("1920x1080"), std::string::npos) << before.error().message;
+    EXPECT_EQ(prompts_, 0);
+
+    ASSERT_TRUE(ask(devices, R"({"video": true})").has_value());
+    auto after = ask(devices, impossible);
+    ASSERT_FALSE(after.has_value());
+    EXPECT_EQ(after.error().constraint, "width");
+    EXPECT_NE(after.error().message.find("1920x1080"), std::string::npos) << after.error().message;
+}
+
 TEST_F(PermissionsTest, AllowAlwaysAndDenyAlwaysAreRememberedAcrossContexts)
 {
     {
