@@ -493,6 +493,12 @@ void V4l2Device::deliver(CaptureSink& sink, const Dequeued& buffer)
     frame.size = size;
     frame.timestamp = timestampOf(buffer);
     frame.frameNumber = frameBase_ + (buffer.sequence - *firstSequence_);
+    if (frame.frameNumber < nextFrameNumber_) {
+        // A repeated or backward sequence (vivid derives them from jiffies and may give two
+        // buffers one): numbers still increase, and later gaps still show drops.
+        frameBase_ += nextFrameNumber_ - frame.frameNumber;
+        frame.frameNumber = nextFrameNumber_;
+    }
     nextFrameNumber_ = frame.frameNumber + 1;
     ++stats_.delivered;
     sink.onVideoFrame(frame);

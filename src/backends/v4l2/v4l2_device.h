@@ -117,7 +117,7 @@ private:
     std::uint32_t sizeImage_ = 0;
     std::vector<std::uint8_t> packed_; // rows without padding, when the driver pads them
     std::optional<std::uint32_t> firstSequence_;
-    std::uint64_t frameBase_ = 0;       // the first frame number of this (re)start of the stream
+    std::uint64_t frameBase_ = 0;       // frame number of this (re)start's first sequence
     std::uint64_t nextFrameNumber_ = 0; // one past the last delivered
     CaptureStats stats_;
     std::thread thread_;

@@ -344,7 +344,8 @@ int FakeKernel::deviceIoctl(int fd, Node& node, unsigned long request, void* arg
         buffer->flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
         if (event.kind == FakeEvent::Kind::ErrorFrame)
             buffer->flags |= V4L2_BUF_FLAG_ERROR;
-        buffer->sequence = node.sequence++;
+        buffer->sequence =
+                event.repeatSequence && node.sequence > 0 ? node.sequence - 1 : node.sequence++;
         const auto stamp = kNow - event.age;
         buffer->timestamp.tv_sec = static_cast<time_t>(stamp.count() / 1000000000);
         buffer->timestamp.tv_usec = static_cast<suseconds_t>((stamp.count() % 1000000000) / 1000);

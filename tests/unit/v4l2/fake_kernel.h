@@ -67,6 +67,7 @@ struct FakeEvent
     std::uint8_t fill = 0;
     std::uint32_t bytesUsed = 0;     ///< 0: the whole image
     std::chrono::nanoseconds age{0}; ///< how long before monotonicNow() the driver stamped it
+    bool repeatSequence = false;     ///< Frame: the previous buffer's sequence again
     int width = 0;                   ///< SourceChange: the new size
     int height = 0;
 };

@@ -583,6 +583,29 @@ TEST_F(V4l2BackendTest, AnHdmiReceiverThatLostTheSignalEndsCapture)
     EXPECT_EQ(kernel_->openFds(), 0);
 }
 
+// A driver that repeats a sequence number (vivid, under load): frame numbers still increase,
+// and a later gap still shows the dropped frame.
+TEST_F(V4l2BackendTest, FrameNumbersIncreaseWhenTheDriverRepeatsASequence)
+{
+    RecordingSink sink;
+    auto device = startWebcam(sink);
+    ASSERT_TRUE(device);
+    FakeEvent repeat{Kind::Frame, 2};
+    repeat.repeatSequence = true;
+    kernel_->push("video0", {{Kind::Frame, 1}});
+    ASSERT_TRUE(sink.waitFrames(1));
+    kernel_->push("video0", {repeat});
+    ASSERT_TRUE(sink.waitFrames(2));
+    kernel_->push("video0", {{Kind::Frame, 3}, {Kind::Frame, 4}}); // 3 is overtaken: dropped
+    ASSERT_TRUE(sink.waitFrames(3));
+    device->stop();
+    const auto frames = sink.frames();
+    ASSERT_EQ(frames.size(), 3U);
+    EXPECT_EQ(frames[0].native.frameNumber, 0U);
+    EXPECT_EQ(frames[1].native.frameNumber, 1U);
+    EXPECT_EQ(frames[2].native.frameNumber, 3U);
+}
+
 // Webcams refuse the subscription: capture goes on as before.
 TEST_F(V4l2BackendTest, DriversWithoutSourceChangeEventsCaptureAsBefore)
 {
