@@ -39,7 +39,36 @@ enum class NativePixelFormat
     Y16,   ///< 16-bit little-endian grey (depth-style cameras)
 };
 
-std::string_view toString(NativePixelFormat format);
+/**
+ * The name device files, the CLI and explanations use ("i420", "yuyv", "mjpeg", ...), as V4L2
+ * spells the formats. Inline, so pure modules (constraints) use it without linking a backend.
+ */
+constexpr std::string_view toString(NativePixelFormat format)
+{
+    switch (format) {
+    case NativePixelFormat::I420:
+        return "i420";
+    case NativePixelFormat::NV12:
+        return "nv12";
+    case NativePixelFormat::YV12:
+        return "yv12";
+    case NativePixelFormat::YUYV:
+        return "yuyv";
+    case NativePixelFormat::UYVY:
+        return "uyvy";
+    case NativePixelFormat::MJPEG:
+        return "mjpeg";
+    case NativePixelFormat::RGB24:
+        return "rgb24";
+    case NativePixelFormat::BGR24:
+        return "bgr24";
+    case NativePixelFormat::BGRA:
+        return "bgra";
+    case NativePixelFormat::Y16:
+        return "y16";
+    }
+    return "unknown";
+}
 /** Parses "i420", "nv12", "yuyv", "mjpeg", ... (case-insensitive). */
 std::optional<NativePixelFormat> nativePixelFormatFromString(std::string_view text);
 

@@ -27,37 +27,6 @@ bool keyLess(const std::vector<double>& a, const std::vector<double>& b)
     return a.size() < b.size();
 }
 
-// NativePixelFormat's names as the device files and V4L2 spell them. The strings proper live
-// in backends/fake/native_pixel_format.cpp, which this pure module does not link (its tests
-// link only the constraints objects); the switch has no default, so -Wswitch flags a format
-// added there and not here.
-std::string_view formatName(NativePixelFormat format)
-{
-    switch (format) {
-    case NativePixelFormat::I420:
-        return "i420";
-    case NativePixelFormat::NV12:
-        return "nv12";
-    case NativePixelFormat::YV12:
-        return "yv12";
-    case NativePixelFormat::YUYV:
-        return "yuyv";
-    case NativePixelFormat::UYVY:
-        return "uyvy";
-    case NativePixelFormat::MJPEG:
-        return "mjpeg";
-    case NativePixelFormat::RGB24:
-        return "rgb24";
-    case NativePixelFormat::BGR24:
-        return "bgr24";
-    case NativePixelFormat::BGRA:
-        return "bgra";
-    case NativePixelFormat::Y16:
-        return "y16";
-    }
-    return "unknown";
-}
-
 std::string rateText(double minRate, double maxRate)
 {
     if (minRate == maxRate)
@@ -215,7 +184,7 @@ CandidateExclusion stringExclusion(std::string_view name, const ConstrainString&
 NativeModeInfo modeInfo(const NativeVideoMode& mode)
 {
     NativeModeInfo info;
-    info.format = std::string(formatName(mode.format));
+    info.format = std::string(toString(mode.format));
     info.width = mode.width;
     info.height = mode.height;
     info.minFrameRate = mode.minFrameRate;

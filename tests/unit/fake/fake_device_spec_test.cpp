@@ -2,6 +2,7 @@
 #include "backends/fake/fake_device_spec.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +24,24 @@ std::vector<FakeDeviceSpec> parseOk(const std::string& json)
     auto result = parseFakeDevices(json, "test.json");
     EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message);
     return result ? *result : std::vector<FakeDeviceSpec>{};
+}
+
+// Every pixel format has a name, and the name reads back (any case): device files, the CLI and
+// explanations share them.
+TEST(NativePixelFormatNames, EveryFormatRoundTrips)
+{
+    for (int i = 0; i <= static_cast<int>(NativePixelFormat::Y16); ++i) {
+        const auto format = static_cast<NativePixelFormat>(i);
+        const std::string_view name = toString(format);
+        EXPECT_NE(name, "unknown") << i;
+        EXPECT_EQ(nativePixelFormatFromString(name), format) << name;
+        std::string upper(name);
+        std::transform(upper.begin(), upper.end(), upper.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        EXPECT_EQ(nativePixelFormatFromString(upper), format) << upper;
+    }
+    EXPECT_FALSE(nativePixelFormatFromString("h264"));
+    EXPECT_FALSE(nativePixelFormatFromString(""));
 }
 
 TEST(FakeDeviceSpec, ParsesEveryMember)
