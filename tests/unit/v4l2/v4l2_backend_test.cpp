@@ -122,6 +122,15 @@ FakeNode webcam()
     return node;
 }
 
+// The source's resolution changes to \p width x \p height (see FakeEvent::Kind::SourceChange).
+FakeEvent sourceChange(int width, int height)
+{
+    FakeEvent event{Kind::SourceChange};
+    event.width = width;
+    event.height = height;
+    return event;
+}
+
 class V4l2BackendTest : public ::testing::Test
 {
 protected:
@@ -512,10 +521,7 @@ TEST_F(V4l2BackendTest, ASourceChangeToAnotherSizeEndsCaptureAndReleasesTheBuffe
     ASSERT_TRUE(device);
     kernel_->push("video0", {{Kind::Frame, 1}});
     ASSERT_TRUE(sink.waitFrames(1));
-    FakeEvent change{Kind::SourceChange};
-    change.width = 1280;
-    change.height = 720;
-    kernel_->push("video0", {change, {Kind::Frame, 2}});
+    kernel_->push("video0", {sourceChange(1280, 720), {Kind::Frame, 2}});
     ASSERT_TRUE(sink.waitError());
     const Error error = sink.errors().front();
     EXPECT_EQ(error.name, ErrorName::NotReadableError);
@@ -542,15 +548,9 @@ TEST_F(V4l2BackendTest, AnHdmiReceiverGetsTheNewTimingsSetBeforeTheMode)
     RecordingSink sink;
     auto device = startWebcam(sink, node);
     ASSERT_TRUE(device);
-    FakeEvent same{Kind::SourceChange};
-    same.width = 320;
-    same.height = 240;
-    kernel_->push("video0", {same, {Kind::Frame, 1}});
+    kernel_->push("video0", {sourceChange(320, 240), {Kind::Frame, 1}});
     ASSERT_TRUE(sink.waitFrames(1));
-    FakeEvent larger = same;
-    larger.width = 1280;
-    larger.height = 720;
-    kernel_->push("video0", {larger});
+    kernel_->push("video0", {sourceChange(1280, 720)});
     ASSERT_TRUE(sink.waitError());
     EXPECT_EQ(kernel_->timingsSet("video0"),
               (std::vector<std::pair<int, int>>{{320, 240}, {1280, 720}}));
@@ -568,9 +568,7 @@ TEST_F(V4l2BackendTest, AnHdmiReceiverThatLostTheSignalEndsCapture)
     RecordingSink sink;
     auto device = startWebcam(sink, node);
     ASSERT_TRUE(device);
-    FakeEvent lost{Kind::SourceChange};
-    lost.width = -1;
-    kernel_->push("video0", {lost});
+    kernel_->push("video0", {sourceChange(-1, 0)}); // the signal is lost
     ASSERT_TRUE(sink.waitError());
     const Error error = sink.errors().front();
     EXPECT_EQ(error.name, ErrorName::NotReadableError);
