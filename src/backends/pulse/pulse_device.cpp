@@ -78,13 +78,8 @@ public:
         pa_stream_set_read_callback(stream_, &PulseDevice::readCallback, this);
         pa_stream_set_suspended_callback(stream_, &PulseDevice::suspendedCallback, this);
         // `latency` becomes the fragment size: how much the server gathers before it sends.
-        pa_buffer_attr attr;
-        attr.maxlength = static_cast<std::uint32_t>(-1);
-        attr.tlength = static_cast<std::uint32_t>(-1);
-        attr.prebuf = static_cast<std::uint32_t>(-1);
-        attr.minreq = static_cast<std::uint32_t>(-1);
-        attr.fragsize = static_cast<std::uint32_t>(
-                pa_usec_to_bytes(static_cast<pa_usec_t>(std::lround(mode.latency * 1e6)), &spec));
+        const pa_buffer_attr attr =
+                recordBufferAttr(static_cast<pa_usec_t>(std::lround(mode.latency * 1e6)), spec);
         const auto flags = static_cast<pa_stream_flags_t>(
                 PA_STREAM_ADJUST_LATENCY | PA_STREAM_AUTO_TIMING_UPDATE |
                 PA_STREAM_INTERPOLATE_TIMING | PA_STREAM_DONT_MOVE);

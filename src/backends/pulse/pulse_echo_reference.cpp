@@ -83,12 +83,7 @@ public:
             return pulseError("pa_stream_new", loop_.lastError());
         pa_stream_set_state_callback(stream_, &PulseEchoReference::streamState, this);
         pa_stream_set_read_callback(stream_, &PulseEchoReference::readCallback, this);
-        pa_buffer_attr attr;
-        attr.maxlength = static_cast<std::uint32_t>(-1);
-        attr.tlength = static_cast<std::uint32_t>(-1);
-        attr.prebuf = static_cast<std::uint32_t>(-1);
-        attr.minreq = static_cast<std::uint32_t>(-1);
-        attr.fragsize = static_cast<std::uint32_t>(pa_usec_to_bytes(kFragmentUsec, &spec));
+        const pa_buffer_attr attr = recordBufferAttr(kFragmentUsec, spec);
         // DONT_INHIBIT_AUTO_SUSPEND: listening to the monitor must not keep an idle sink (and
         // the sound card) awake; a suspended sink plays nothing, so there is no echo to cancel.
         const auto flags = static_cast<pa_stream_flags_t>(

@@ -5,6 +5,17 @@
 
 namespace usermedia::pulse {
 
+pa_buffer_attr recordBufferAttr(pa_usec_t fragmentUsec, const pa_sample_spec& spec)
+{
+    pa_buffer_attr attr;
+    attr.maxlength = static_cast<std::uint32_t>(-1);
+    attr.tlength = static_cast<std::uint32_t>(-1);
+    attr.prebuf = static_cast<std::uint32_t>(-1);
+    attr.minreq = static_cast<std::uint32_t>(-1);
+    attr.fragsize = static_cast<std::uint32_t>(pa_usec_to_bytes(fragmentUsec, &spec));
+    return attr;
+}
+
 void drainRecordStream(pa_stream* stream, audio::AudioChunker& chunker, const Clock& clock,
                        CaptureSink* sink, bool aheadOfPlayback)
 {

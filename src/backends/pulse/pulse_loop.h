@@ -91,6 +91,12 @@ private:
 };
 
 /**
+ * Buffer attributes for a record stream: the server's defaults, except the fragment size
+ * (how much the server gathers before it sends), \p fragmentUsec of \p spec.
+ */
+pa_buffer_attr recordBufferAttr(pa_usec_t fragmentUsec, const pa_sample_spec& spec);
+
+/**
  * Loop thread: drains every fragment a record stream has ready into \p chunker, which calls
  * \p sink for each 10 ms chunk. A fragment's first sample was captured the stream's latency
  * (pa_stream_get_latency) before now on \p clock; a hole in the record buffer becomes silence.
