@@ -107,14 +107,18 @@ TEST_F(PermissionsTest, AnImpossibleRequestDescribesDevicesOnlyOnceGranted)
     ASSERT_FALSE(before.has_value());
     EXPECT_EQ(before.error().name, ErrorName::OverconstrainedError);
     EXPECT_EQ(before.error().constraint, "width");
-    EXPECT_EQ(before.error().message.find("1920x1080"), std::string::npos) << before.error().message;
+    EXPECT_EQ(before.error().message.find("the widest is"), std::string::npos)
+            << before.error().message;
     EXPECT_EQ(prompts_, 0);
 
+    // (The camera may still be open for the dropped stream: then its running mode is the
+    // widest the message can name.)
     ASSERT_TRUE(ask(devices, R"({"video": true})").has_value());
     auto after = ask(devices, impossible);
     ASSERT_FALSE(after.has_value());
     EXPECT_EQ(after.error().constraint, "width");
-    EXPECT_NE(after.error().message.find("1920x1080"), std::string::npos) << after.error().message;
+    EXPECT_NE(after.error().message.find("the widest is"), std::string::npos)
+            << after.error().message;
 }
 
 TEST_F(PermissionsTest, AllowAlwaysAndDenyAlwaysAreRememberedAcrossContexts)
