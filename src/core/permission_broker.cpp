@@ -1,13 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "core/permission_broker.h"
 
-#include <cstring>
-
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <sys/inotify.h>
-#include <unistd.h>
-
 #include "base/log.h"
 
 namespace usermedia {
@@ -414,66 +407,24 @@ void PermissionBroker::watch(std::function<void(PermissionName)> onRevoked)
         warn(ready.error().message + "; decisions made elsewhere are not followed");
         return;
     }
-    inotifyFd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    stopFd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (inotifyFd_ < 0 || stopFd_ < 0 ||
-        ::inotify_add_watch(inotifyFd_, store_->directory().c_str(),
-                            IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE) <
-                0) {
-        warn(std::string("permission store: cannot watch ") + store_->directory() + ": " +
-             std::strerror(errno) + "; decisions made elsewhere are not followed");
+    // The store writes by rename; another program may also rewrite the file in place.
+    watcher_ = std::make_unique<DirectoryWatcher>(
+            store_->directory(), [](std::string_view name) { return name == "permissions.json"; },
+            [this] { reload(); }, DirectoryWatcher::Watch::Contents);
+    if (auto started = watcher_->start(); !started) {
+        warn("permission store: cannot watch " + store_->directory() + ": " +
+             started.error().message + "; decisions made elsewhere are not followed");
+        watcher_.reset();
         return;
     }
     // The store may have changed between the constructor's read and the watch.
     reload();
-    watcher_ = std::thread([this] { watchLoop(); });
 }
 
 void PermissionBroker::stopWatching()
 {
-    if (watcher_.joinable()) {
-        const std::uint64_t one = 1;
-        (void)!::write(stopFd_, &one, sizeof one);
-        watcher_.join();
-    }
-    if (inotifyFd_ >= 0)
-        ::close(inotifyFd_);
-    if (stopFd_ >= 0)
-        ::close(stopFd_);
-    inotifyFd_ = -1;
-    stopFd_ = -1;
-}
-
-void PermissionBroker::watchLoop()
-{
-    const std::string name = "permissions.json";
-    alignas(inotify_event) char buffer[4096];
-    for (;;) {
-        pollfd fds[2] = {{inotifyFd_, POLLIN, 0}, {stopFd_, POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            return;
-        }
-        if (fds[1].revents != 0)
-            return;
-        bool changed = false;
-        for (;;) {
-            const ssize_t n = ::read(inotifyFd_, buffer, sizeof buffer);
-            if (n <= 0)
-                break;
-            for (ssize_t offset = 0; offset < n;) {
-                const auto* event = reinterpret_cast<const inotify_event*>(buffer + offset);
-                if (event->len > 0 && name == event->name)
-                    changed = true;
-                if ((event->mask & IN_Q_OVERFLOW) != 0)
-                    changed = true;
-                offset += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
-            }
-        }
-        if (changed)
-            reload();
-    }
+    if (watcher_)
+        watcher_->stop();
 }
 
 } // namespace usermedia

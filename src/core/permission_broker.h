@@ -16,6 +16,7 @@
 #include <usermedia/permissions.h>
 #include <usermedia/result.h>
 
+#include "base/directory_watcher.h"
 #include "core/permission_store.h"
 
 namespace usermedia {
@@ -120,7 +121,6 @@ private:
     std::string saltLocked(); // requires mutex_
     void notifyRevoked(const std::array<PermissionState, 2>& before);
     void startTimer(std::function<void()> onTimeout, std::shared_ptr<Clock::Sleeper>& sleeper);
-    void watchLoop();
     void warn(const std::string& message) const;
 
     const std::string origin_;
@@ -142,9 +142,8 @@ private:
     // answered lets go of its cancellation.
     std::vector<std::weak_ptr<PermissionPromptCancellation>> prompts_; // guarded by mutex_
 
-    int inotifyFd_ = -1;
-    int stopFd_ = -1;
-    std::thread watcher_;
+    // Runs reload() on its own thread when the store's file changes (set once by watch()).
+    std::unique_ptr<DirectoryWatcher> watcher_;
     const std::shared_ptr<Liveness> liveness_ = std::make_shared<Liveness>();
 };
 

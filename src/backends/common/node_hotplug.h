@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "backends/backend.h"
-#include "backends/common/directory_watcher.h"
+#include "base/directory_watcher.h"
 
 namespace usermedia::backends {
 

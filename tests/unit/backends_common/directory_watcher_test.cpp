@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The shared /dev watcher on a scratch directory: matching entries created, removed or renamed
-// fire the callback; others do not; the directory itself may come later or go and come back.
+// base's DirectoryWatcher and the backends' NodeHotplug on a scratch directory: matching entries
+// created, removed or renamed fire the callback; others do not; the directory itself may come
+// later or go and come back; with Watch::Contents a rewritten file counts too.
 // Waits are on a condition variable (hang guards), never sleeps.
-#include "backends/common/directory_watcher.h"
+#include "base/directory_watcher.h"
 
 #include <filesystem>
 #include <fstream>
@@ -86,6 +87,26 @@ TEST_F(DirectoryWatcherTest, ADirectoryThatAppearsLaterOrComesBackIsWatched)
     const int back = counter_.count();
     touch(dir / "node2");
     ASSERT_TRUE(counter_.waitFor(back + 1));
+}
+
+TEST_F(DirectoryWatcherTest, ContentsWatchSeesAFileRewrittenInPlace)
+{
+    const fs::path file = root_ / "node-file";
+    touch(file);
+    DirectoryWatcher attributes(root_.string(), isNode, [this] { counter_.onDevicesChanged(); });
+    testing::CountingListener contents;
+    DirectoryWatcher both(
+            root_.string(), isNode, [&contents] { contents.onDevicesChanged(); },
+            DirectoryWatcher::Watch::Contents);
+    ASSERT_TRUE(attributes.start());
+    ASSERT_TRUE(both.start());
+    std::ofstream(file, std::ios::app).put('y'); // written and closed, not created
+    ASSERT_TRUE(contents.waitFor(1));
+    // A later change both see, so the attribute-only watcher had its chance at the write.
+    touch(root_ / "node-new");
+    ASSERT_TRUE(counter_.waitFor(1));
+    ASSERT_TRUE(contents.waitFor(2));
+    EXPECT_EQ(counter_.count(), 1);
 }
 
 TEST_F(DirectoryWatcherTest, RestartsAfterStop)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "backends/common/directory_watcher.h"
+#include "base/directory_watcher.h"
 
 #include <cerrno>
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-namespace usermedia::backends {
+namespace usermedia {
 namespace {
 
 constexpr std::uint32_t kNodeEvents = IN_CREATE | IN_DELETE | IN_ATTRIB | IN_MOVED_TO |
@@ -34,10 +34,11 @@ std::string baseName(const std::string& path)
 } // namespace
 
 DirectoryWatcher::DirectoryWatcher(std::string directory, Filter filter,
-                                   std::function<void()> onChange)
+                                   std::function<void()> onChange, Watch watch)
     : directory_(std::move(directory)),
       filter_(std::move(filter)),
-      onChange_(std::move(onChange))
+      onChange_(std::move(onChange)),
+      events_(watch == Watch::Contents ? kNodeEvents | IN_CLOSE_WRITE : kNodeEvents)
 {}
 
 DirectoryWatcher::~DirectoryWatcher()
@@ -61,7 +62,7 @@ Result<void> DirectoryWatcher::start()
     // which it could be created unseen.
     const int parentWatch =
             ::inotify_add_watch(inotify, parentOf(directory_).c_str(), kParentEvents);
-    const int directoryWatch = ::inotify_add_watch(inotify, directory_.c_str(), kNodeEvents);
+    const int directoryWatch = ::inotify_add_watch(inotify, directory_.c_str(), events_);
     if (parentWatch < 0 && directoryWatch < 0) {
         const int error = errno;
         ::close(inotify);
@@ -120,7 +121,9 @@ void DirectoryWatcher::loop(int inotify, int stop, int parentWatch, int director
             for (ssize_t offset = 0; offset < length;) {
                 const auto* event = reinterpret_cast<const inotify_event*>(events + offset);
                 offset += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
-                if (event->wd == directoryWatch) {
+                if ((event->mask & IN_Q_OVERFLOW) != 0) {
+                    changed = true; // events were lost: anything may have changed
+                } else if (event->wd == directoryWatch) {
                     const bool gone =
                             (event->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) != 0;
                     rewatch = rewatch || gone;
@@ -132,7 +135,7 @@ void DirectoryWatcher::loop(int inotify, int stop, int parentWatch, int director
             }
         }
         if (rewatch) {
-            directoryWatch = ::inotify_add_watch(inotify, directory_.c_str(), kNodeEvents);
+            directoryWatch = ::inotify_add_watch(inotify, directory_.c_str(), events_);
             changed = true;
         }
         if (changed)
@@ -141,4 +144,4 @@ void DirectoryWatcher::loop(int inotify, int stop, int parentWatch, int director
     ::close(inotify);
 }
 
-} // namespace usermedia::backends
+} // namespace usermedia

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Hotplug from device nodes: inotify on a /dev directory (/dev for V4L2's video*, /dev/snd for
-// ALSA's pcmC*D*c), shared by the backends. Nodes appear and vanish as drivers bind and unbind
-// (USB plug, module load), on a udev system and on a bare devtmpfs alike.
+// inotify on one directory, for entries of interest appearing, vanishing or changing: device
+// nodes for the backends' hotplug (/dev for V4L2's video*, /dev/snd for ALSA's pcmC*D*c; nodes
+// come and go as drivers bind and unbind, on a udev system and on a bare devtmpfs alike) and the
+// permission store's file (decisions made by another process).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -12,7 +14,7 @@
 
 #include <usermedia/result.h>
 
-namespace usermedia::backends {
+namespace usermedia {
 
 /**
  * Watches one directory for entries that \p filter accepts being created, removed, renamed or
@@ -28,8 +30,15 @@ class DirectoryWatcher
 {
 public:
     using Filter = std::function<bool(std::string_view name)>;
+    /** What counts as a change of an entry besides its appearing and vanishing. */
+    enum class Watch
+    {
+        Attributes, ///< its mode or owner (device nodes: udev sets them after creating one)
+        Contents,   ///< also a write to it being closed (a file rewritten in place)
+    };
 
-    DirectoryWatcher(std::string directory, Filter filter, std::function<void()> onChange);
+    DirectoryWatcher(std::string directory, Filter filter, std::function<void()> onChange,
+                     Watch watch = Watch::Attributes);
     ~DirectoryWatcher();
     DirectoryWatcher(const DirectoryWatcher&) = delete;
     DirectoryWatcher& operator=(const DirectoryWatcher&) = delete;
@@ -47,9 +56,10 @@ private:
     const std::string directory_;
     const Filter filter_;
     const std::function<void()> onChange_;
+    const std::uint32_t events_; // inotify mask for the directory's entries
     std::mutex mutex_;
     std::thread thread_; // guarded by mutex_
     int stop_ = -1;      // eventfd; guarded by mutex_
 };
 
-} // namespace usermedia::backends
+} // namespace usermedia
