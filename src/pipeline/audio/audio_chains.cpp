@@ -181,8 +181,14 @@ const VariantChain* AudioChains::chain(const AudioVariantKey& key) const
     return nullptr;
 }
 
-const AudioVariantChunk& AudioChains::variant(const AudioVariantKey& key)
+const AudioVariantChunk& AudioChains::variant(const AudioVariantKey& wanted)
 {
+    // A key without a rate or channel count (settings that do not say) means the source's.
+    AudioVariantKey key = wanted;
+    if (key.sampleRate <= 0)
+        key.sampleRate = chunk_.sampleRate;
+    if (key.channels <= 0)
+        key.channels = chunk_.channels;
     if (!key.processing.any() && key.sampleRate == chunk_.sampleRate &&
         key.channels == chunk_.channels)
         return native_;

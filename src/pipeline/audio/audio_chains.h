@@ -104,10 +104,11 @@ public:
     /** A new chunk: what variant() returns is made from \p samples on demand. */
     void begin(const NativeAudioChunk& chunk, const std::shared_ptr<std::vector<float>>& samples);
     /**
-     * The chunk as \p key says: the source's own buffer when the key asks for the native format
-     * and no processing; else one buffer per distinct key, made on the first request.
+     * The chunk as \p wanted says: the source's own buffer when it asks for the native format
+     * and no processing; else one buffer per distinct key, made on the first request. A rate or
+     * channel count of 0 means the source's.
      */
-    const AudioVariantChunk& variant(const AudioVariantKey& key);
+    const AudioVariantChunk& variant(const AudioVariantKey& wanted);
     /**
      * The far end that variants with echoCancellation cancel (nullptr: none), from the next
      * variant() on. Cheap when unchanged (call it per chunk).

@@ -47,7 +47,8 @@ Run run(int rate, int channels, const AudioVariantKey& key, int seconds)
         chunk.timestamp = 1s + std::chrono::nanoseconds(std::int64_t{at} * 1'000'000'000 / rate);
         chains.begin(chunk, samples);
         const AudioVariantChunk& variant = chains.variant(key);
-        EXPECT_EQ(variant.samples->size(), static_cast<std::size_t>(variant.frames) * key.channels);
+        EXPECT_EQ(variant.samples->size(),
+                  static_cast<std::size_t>(variant.frames) * variant.channels);
         result.sharedTheSourceBuffer = result.sharedTheSourceBuffer && variant.samples == samples;
         // Asked twice in one chunk (two tracks with the same settings): the same buffer.
         EXPECT_EQ(&chains.variant(key), &variant);
@@ -74,6 +75,16 @@ TEST(AudioChains, TheNativeFormatUnprocessedIsTheSourceBufferItself)
     const auto r = run(48000, 1, {{}, 48000, 1}, 1);
     EXPECT_TRUE(r.sharedTheSourceBuffer);
     EXPECT_EQ(r.chunks.front().frames, 480);
+}
+
+TEST(AudioChains, AKeyWithoutRateOrChannelsMeansTheSources)
+{
+    const auto plain = run(44100, 2, {{}, 0, 0}, 1);
+    EXPECT_TRUE(plain.sharedTheSourceBuffer);
+    const auto processed = run(44100, 2, {{false, true, false}, 0, 0}, 1);
+    EXPECT_EQ(processed.chunks.back().sampleRate, 44100);
+    EXPECT_EQ(processed.chunks.back().channels, 2);
+    EXPECT_EQ(processed.chunks.back().frames, 441);
 }
 
 TEST(AudioChains, ProcessingAtEveryRateKeepsChunksWholeAndTheToneInPlace)
