@@ -20,6 +20,7 @@
 #include "integration/pulse/pulse_daemon.h"
 #include "integration/pulse/pulse_devices.h"
 #include "unit/audio/signals.h"
+#include "unit/backends_common/counting_listener.h"
 
 namespace usermedia::testing {
 namespace {
@@ -79,30 +80,6 @@ private:
     std::condition_variable changed_;
     std::vector<AudioBuffer> chunks_;
     std::vector<nanoseconds> arrivals_;
-};
-
-// Counts events and lets the test wait for the n-th.
-class EventCounter
-{
-public:
-    void fire()
-    {
-        {
-            std::lock_guard lock(mutex_);
-            ++count_;
-        }
-        changed_.notify_all();
-    }
-    bool waitFor(int count)
-    {
-        std::unique_lock lock(mutex_);
-        return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return count_ >= count; });
-    }
-
-private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    int count_ = 0;
 };
 
 using audio::testing::frequency;

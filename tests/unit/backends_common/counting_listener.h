@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Counts hotplug notifications; tests wait on it (10 s hang guard), never sleep.
+// Counts events (hotplug notifications, "ended", "devicechange"); tests wait on the count with a
+// 10 s hang guard, never sleep. Thread: fire() from any thread.
 #pragma once
 
 #include <chrono>
@@ -10,15 +11,16 @@
 
 namespace usermedia::testing {
 
-class CountingListener final : public HotplugListener
+class EventCounter
 {
 public:
-    void onDevicesChanged() override
+    void fire()
     {
         std::lock_guard lock(mutex_);
         ++count_;
         changed_.notify_all();
     }
+    /** Whether \p count events came within 10 s. */
     bool waitFor(int count)
     {
         std::unique_lock lock(mutex_);
@@ -34,6 +36,13 @@ private:
     std::mutex mutex_;
     std::condition_variable changed_;
     int count_ = 0;
+};
+
+/** An EventCounter as a backend's hotplug listener. */
+class CountingListener final : public HotplugListener, public EventCounter
+{
+public:
+    void onDevicesChanged() override { fire(); }
 };
 
 } // namespace usermedia::testing
