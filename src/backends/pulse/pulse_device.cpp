@@ -103,15 +103,7 @@ public:
         PulseLoop::Lock lock(loop_);
         stopping_ = true;
         running_ = false;
-        if (stream_) {
-            pa_stream_set_state_callback(stream_, nullptr, nullptr);
-            pa_stream_set_read_callback(stream_, nullptr, nullptr);
-            pa_stream_set_suspended_callback(stream_, nullptr, nullptr);
-            if (PA_STREAM_IS_GOOD(pa_stream_get_state(stream_)))
-                pa_stream_disconnect(stream_);
-            pa_stream_unref(stream_);
-            stream_ = nullptr;
-        }
+        releaseRecordStream(stream_);
         sink_ = nullptr; // callbacks run locked: none is running now, none will reach the sink
     }
 
@@ -119,11 +111,7 @@ private:
     Result<void> abortStart(PulseLoop::Lock& /*locked*/, const std::string& what)
     {
         Error error = pulseError(what, loop_.lastError());
-        pa_stream_set_state_callback(stream_, nullptr, nullptr);
-        pa_stream_set_read_callback(stream_, nullptr, nullptr);
-        pa_stream_set_suspended_callback(stream_, nullptr, nullptr);
-        pa_stream_unref(stream_);
-        stream_ = nullptr;
+        releaseRecordStream(stream_); // not connected (failed or never): nothing to disconnect
         sink_ = nullptr;
         return error;
     }

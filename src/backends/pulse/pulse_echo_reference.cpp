@@ -28,14 +28,7 @@ public:
     ~PulseEchoReference() override
     {
         PulseLoop::Lock lock(loop_);
-        if (stream_) {
-            pa_stream_set_state_callback(stream_, nullptr, nullptr);
-            pa_stream_set_read_callback(stream_, nullptr, nullptr);
-            if (PA_STREAM_IS_GOOD(pa_stream_get_state(stream_)))
-                pa_stream_disconnect(stream_);
-            pa_stream_unref(stream_);
-            stream_ = nullptr;
-        }
+        releaseRecordStream(stream_);
         // loop_ (the last member) is destroyed first after this, joining its thread.
     }
 

@@ -5,6 +5,19 @@
 
 namespace usermedia::pulse {
 
+void releaseRecordStream(pa_stream*& stream)
+{
+    if (!stream)
+        return;
+    pa_stream_set_state_callback(stream, nullptr, nullptr);
+    pa_stream_set_read_callback(stream, nullptr, nullptr);
+    pa_stream_set_suspended_callback(stream, nullptr, nullptr);
+    if (PA_STREAM_IS_GOOD(pa_stream_get_state(stream)))
+        pa_stream_disconnect(stream);
+    pa_stream_unref(stream);
+    stream = nullptr;
+}
+
 pa_buffer_attr recordBufferAttr(pa_usec_t fragmentUsec, const pa_sample_spec& spec)
 {
     pa_buffer_attr attr;

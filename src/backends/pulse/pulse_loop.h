@@ -108,6 +108,12 @@ pa_buffer_attr recordBufferAttr(pa_usec_t fragmentUsec, const pa_sample_spec& sp
 void drainRecordStream(pa_stream* stream, audio::AudioChunker& chunker, const Clock& clock,
                        CaptureSink* sink, bool aheadOfPlayback = false);
 
+/**
+ * Locked: detaches every callback of a record stream (none runs afterwards), disconnects it if
+ * it is still connected, drops our reference and nulls \p stream. Nothing when it is null.
+ */
+void releaseRecordStream(pa_stream*& stream);
+
 /** A NotReadableError "pulse: <what>: <reason>". */
 Error pulseError(const std::string& what, const std::string& reason);
 
