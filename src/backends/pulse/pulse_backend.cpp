@@ -71,21 +71,12 @@ public:
             PulseLoop::Lock lock(loop_);
             if (!ready_)
                 return {};
-            pa_operation* op = pa_context_get_server_info(
-                    loop_.context(),
-                    [](pa_context* /*c*/, const pa_server_info* info, void* self) {
-                        auto* me = static_cast<PulseBackend*>(self);
-                        if (info && info->default_source_name)
-                            me->scratchDefault_ = info->default_source_name;
-                        me->loop_.signal();
-                    },
-                    this);
-            scratchDefault_.clear();
-            if (!loop_.waitFor(lock, op))
+            const auto defaults = loop_.serverDefaults(lock);
+            if (!defaults)
                 return {};
-            defaultName = scratchDefault_;
+            defaultName = defaults->source;
             scratchSources_.clear();
-            op = pa_context_get_source_info_list(
+            pa_operation* op = pa_context_get_source_info_list(
                     loop_.context(),
                     [](pa_context* /*c*/, const pa_source_info* info, int eol, void* self) {
                         auto* me = static_cast<PulseBackend*>(self);
@@ -261,7 +252,6 @@ private:
     // Loop thread, or with the loop locked.
     bool ready_ = false;
     bool everReady_ = false;
-    std::string scratchDefault_;
     std::vector<SourceInfo> scratchSources_;
     PulseLoop loop_; // last: its destructor stops the thread that uses the members above
 };

@@ -39,20 +39,13 @@ public:
             return connected;
         PulseLoop::Lock lock(loop_);
         // The default sink's monitor: what the user hears, wherever the server routes it.
-        pa_operation* op = pa_context_get_server_info(
-                loop_.context(),
-                [](pa_context* /*c*/, const pa_server_info* info, void* self) {
-                    auto* me = static_cast<PulseEchoReference*>(self);
-                    if (info && info->default_sink_name)
-                        me->sink_ = info->default_sink_name;
-                    me->loop_.signal();
-                },
-                this);
-        if (!op || !loop_.waitFor(lock, op))
+        const auto defaults = loop_.serverDefaults(lock);
+        if (!defaults)
             return pulseError("asking for the default sink", loop_.lastError());
+        sink_ = defaults->sink;
         if (sink_.empty())
             return pulseError("echo reference", "the server has no default sink");
-        op = pa_context_get_sink_info_by_name(
+        pa_operation* op = pa_context_get_sink_info_by_name(
                 loop_.context(), sink_.c_str(),
                 [](pa_context* /*c*/, const pa_sink_info* info, int /*eol*/, void* self) {
                     auto* me = static_cast<PulseEchoReference*>(self);

@@ -170,6 +170,29 @@ std::string PulseLoop::lastError() const
     return context_ ? pa_strerror(pa_context_errno(context_)) : "no context";
 }
 
+std::optional<PulseLoop::ServerDefaults> PulseLoop::serverDefaults(Lock& lock)
+{
+    struct Query
+    {
+        PulseLoop* loop;
+        ServerDefaults defaults;
+    } query{this, {}};
+    pa_operation* op = pa_context_get_server_info(
+            context_,
+            [](pa_context* /*c*/, const pa_server_info* info, void* self) {
+                auto* q = static_cast<Query*>(self);
+                if (info && info->default_sink_name)
+                    q->defaults.sink = info->default_sink_name;
+                if (info && info->default_source_name)
+                    q->defaults.source = info->default_source_name;
+                q->loop->signal();
+            },
+            &query);
+    if (!waitFor(lock, op))
+        return std::nullopt;
+    return query.defaults;
+}
+
 bool PulseLoop::waitFor(Lock& lock, pa_operation* op)
 {
     if (!op)

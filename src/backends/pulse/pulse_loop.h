@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <pulse/pulseaudio.h>
@@ -76,6 +77,15 @@ public:
     std::string lastError() const;
     /** Waits (locked) until \p op is done; unrefs it. False if the context failed meanwhile. */
     bool waitFor(Lock& lock, pa_operation* op);
+
+    /** The server's default sink and source names (empty when it has none). */
+    struct ServerDefaults
+    {
+        std::string sink;
+        std::string source;
+    };
+    /** Locked: asks the server for its defaults; nothing when the query fails. */
+    std::optional<ServerDefaults> serverDefaults(Lock& lock);
 
 private:
     static void stateCallback(pa_context* context, void* self);
