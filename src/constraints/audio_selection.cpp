@@ -168,25 +168,54 @@ struct Switches
     static Switches allOff() { return {{false, false, false}}; }
 };
 
-// The first constraint of \p set that no candidate of \p mode can satisfy, judged on what the
-// mode reaches with conversion (rates, channel choices) and either processing path.
+// Whether some candidate of \p mode reaches a rate \p rate allows: conversion covers
+// kMinConvertedRate up to maxConvertedRate().
+bool reachesRate(const NativeAudioMode& mode, const NumberRequirement& rate)
+{
+    return rate.overlaps(kMinConvertedRate, maxConvertedRate(mode));
+}
+
+// Whether one of \p mode's channel choices is one \p channels allows.
+bool reachesChannels(const NativeAudioMode& mode, const NumberRequirement& channels)
+{
+    const auto choices = channelChoices(mode);
+    return std::any_of(choices.begin(), choices.end(),
+                       [&channels](int count) { return channels.allows(count); });
+}
+
+// Whether some candidate of \p mode on \p device can satisfy constraint \p c of \p set, judged
+// on what the mode reaches with conversion and either processing path (which together serve
+// any combination of switches).
+bool modeReaches(AudioConstraint c, const AudioSourceCandidate& device, const NativeAudioMode& mode,
+                 const PreparedSet& set)
+{
+    switch (c) {
+    case AudioConstraint::DeviceId:
+        return fitness::stringSatisfies(set.set->deviceId, device.deviceId);
+    case AudioConstraint::GroupId:
+        return fitness::stringSatisfies(set.set->groupId, device.groupId);
+    case AudioConstraint::SampleRate:
+        return reachesRate(mode, set.sampleRate);
+    case AudioConstraint::ChannelCount:
+        return reachesChannels(mode, set.channelCount);
+    case AudioConstraint::SampleSize:
+        return set.sampleSize.allows(mode.sampleSize);
+    case AudioConstraint::Latency:
+        return set.latency.allows(mode.latency);
+    default:
+        return true;
+    }
+}
+
+// The first constraint of \p set that no candidate of \p mode can satisfy, in check order.
 std::optional<AudioConstraint> modeFailure(const AudioSourceCandidate& device,
                                            const NativeAudioMode& mode, const PreparedSet& set)
 {
-    if (!fitness::stringSatisfies(set.set->deviceId, device.deviceId))
-        return AudioConstraint::DeviceId;
-    if (!fitness::stringSatisfies(set.set->groupId, device.groupId))
-        return AudioConstraint::GroupId;
-    if (!set.sampleRate.overlaps(kMinConvertedRate, maxConvertedRate(mode)))
-        return AudioConstraint::SampleRate;
-    const auto choices = channelChoices(mode);
-    if (std::none_of(choices.begin(), choices.end(),
-                     [&set](int channels) { return set.channelCount.allows(channels); }))
-        return AudioConstraint::ChannelCount;
-    if (!set.sampleSize.allows(mode.sampleSize))
-        return AudioConstraint::SampleSize;
-    if (!set.latency.allows(mode.latency))
-        return AudioConstraint::Latency;
+    for (std::size_t i = 0; i < kConstraintNames.size(); ++i) {
+        const auto c = static_cast<AudioConstraint>(i);
+        if (!modeReaches(c, device, mode, set))
+            return c;
+    }
     return std::nullopt;
 }
 
@@ -221,20 +250,8 @@ std::optional<AudioConstraint> formatFailure(const AudioSourceCandidate& device,
 void recordSatisfiable(const AudioSourceCandidate& device, const NativeAudioMode& mode,
                        const PreparedSet& basic, std::array<bool, kConstraintNames.size()>& ok)
 {
-    const auto choices = channelChoices(mode);
-    const bool results[] = {
-            fitness::stringSatisfies(basic.set->deviceId, device.deviceId),
-            fitness::stringSatisfies(basic.set->groupId, device.groupId),
-            basic.sampleRate.overlaps(kMinConvertedRate, maxConvertedRate(mode)),
-            std::any_of(choices.begin(), choices.end(),
-                        [&basic](int channels) { return basic.channelCount.allows(channels); }),
-            basic.sampleSize.allows(mode.sampleSize),
-            basic.latency.allows(mode.latency),
-            true, // either processing path serves any switch
-            true,
-            true};
     for (std::size_t i = 0; i < ok.size(); ++i)
-        ok[i] = ok[i] || results[i];
+        ok[i] = ok[i] || modeReaches(static_cast<AudioConstraint>(i), device, mode, basic);
 }
 
 /**
@@ -288,13 +305,10 @@ void formatsOf(const NativeAudioMode& mode, const PreparedSet& basic,
 
     NumberRequirement rate = basic.sampleRate;
     NumberRequirement channels = basic.channelCount;
-    const auto choices = channelChoices(mode);
     for (const PreparedSet& set : advanced) {
         const NumberRequirement narrowedRate = rate.intersect(set.sampleRate);
         const NumberRequirement narrowedChannels = channels.intersect(set.channelCount);
-        if (narrowedRate.overlaps(kMinConvertedRate, maxConvertedRate(mode)) &&
-            std::any_of(choices.begin(), choices.end(),
-                        [&](int c) { return narrowedChannels.allows(c); })) {
+        if (reachesRate(mode, narrowedRate) && reachesChannels(mode, narrowedChannels)) {
             rate = narrowedRate;
             channels = narrowedChannels;
         }
