@@ -199,11 +199,18 @@ void CaptureSource::detach(const TrackImpl* track)
     });
 }
 
+namespace {
+bool anyWantsEchoCancellation(const std::vector<std::shared_ptr<TrackImpl>>& tracks)
+{
+    return std::any_of(tracks.begin(), tracks.end(), [](const std::shared_ptr<TrackImpl>& track) {
+        return track->audioVariant().processing.echoCancellation;
+    });
+}
+} // namespace
+
 void CaptureSource::refreshEchoReference()
 {
-    bool wanted = false;
-    for (const auto& track : tracks())
-        wanted = wanted || track->audioVariant().processing.echoCancellation;
+    const bool wanted = anyWantsEchoCancellation(tracks());
     std::shared_ptr<audio::EchoReference> released;
     {
         std::lock_guard lock(mutex_);
@@ -298,9 +305,7 @@ void CaptureSource::onAudioChunk(const NativeAudioChunk& chunk)
     snapshotTracks();
     // A track that asks for echoCancellation needs the far end, which the control thread
     // opens (it may block); so does letting it go when no track asks any more.
-    bool echoWanted = false;
-    for (const auto& track : scratch_)
-        echoWanted = echoWanted || track->audioVariant().processing.echoCancellation;
+    const bool echoWanted = anyWantsEchoCancellation(scratch_);
     if (echoWanted != echoWanted_ && !scratch_.empty()) {
         echoWanted_ = echoWanted;
         scratch_.front()->host()->post([weak = weak_from_this()] {
